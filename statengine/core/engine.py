@@ -1,0 +1,430 @@
+"""The engine facade: events in, actions, status changes (and later
+notifications) out.
+
+:class:`Engine` is a deterministic function of the events it is fed and the
+times it is told: it owns no clock, does no I/O and imports no trio. The edge
+(CLI, server, simulator) passes every event and every ``advance(now)`` in.
+
+Rules it keeps (``shared/DESIGN.md``, "Decisions already taken"):
+
+* time is integer POSIX milliseconds and never goes back: an event older
+  than the engine's clock is applied at the clock's time and counted late;
+* strict by default: an impossible event raises :class:`BadEventError` and
+  changes nothing; ``strict=False`` skips it and counts it by reason;
+* every change is returned as one :class:`FeedResult`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, Protocol
+
+import attrs
+
+from statengine.core import events as ev
+from statengine.core.actions import Action
+from statengine.core.configchange import CONFIG_HANDLERS
+from statengine.core.media import INTERACTION_HANDLERS, MEDIA_HANDLERS
+from statengine.core.monitoring import LINK_HANDLERS, MONITORING_HANDLERS
+from statengine.core.objects import CenterConfig, LinkKind, ObjectRef, ObjectType
+from statengine.core.state import (
+    AgentState,
+    Device,
+    GroupState,
+    Model,
+    PlaceState,
+    StatusChange,
+)
+from statengine.core.status import Status
+from statengine.core.voice import VOICE_HANDLERS, resolve_dn
+from statengine.errors import BadEventError, InternalError, LocalProtocolError
+
+__all__ = ["Engine", "EngineStatistics", "FeedResult", "StateNode", "StatusInfo"]
+
+
+@attrs.frozen(kw_only=True)
+class FeedResult:
+    """Everything one ``feed`` or ``advance`` call changed, in order."""
+
+    #: the engine time the change was applied at (ms)
+    time: int
+    #: actions started (``end is None``), ended (durable, ``end`` set) and
+    #: instantaneous ones (momentary / retrospective), in the order they happened
+    actions: tuple[Action, ...] = ()
+    status_changes: tuple[StatusChange, ...] = ()
+    #: statistic notifications (filled in from milestone 1 step 3 on)
+    notifications: tuple[Any, ...] = ()
+    #: in tolerant mode, why the event was refused (None if applied)
+    refused: BadEventError | None = None
+
+
+@attrs.frozen(kw_only=True)
+class StatusInfo:
+    status: Status
+    #: when the object entered this status (ms)
+    since: int
+    #: the action that defines the status (its reasons, user data ...)
+    action: Action | None = None
+
+
+@attrs.frozen(kw_only=True)
+class StateNode:
+    """One node of a CurrentState tree (DOMAIN §3.10).
+
+    Agent -> places -> devices (DNs, media channels) -> open actions; groups
+    hold their members' trees; queues hold their waiting calls.
+    """
+
+    ref: ObjectRef
+    status: Status
+    since: int
+    actions: tuple[Action, ...] = ()
+    children: tuple[StateNode, ...] = ()
+    #: the reasons of the action that defines the status (CurrentStateReasons)
+    reasons: Mapping[str, str | int] = attrs.field(factory=dict)
+
+
+@attrs.frozen(kw_only=True)
+class EngineStatistics:
+    """Counters a long-lived engine reports (``engine.statistics()``)."""
+
+    #: engine time (ms); None before the first event
+    now: int | None
+    events_fed: int
+    events_applied: int
+    events_refused: int
+    #: refused events by reason key (``"unknown-dn"``, ``"link-down"`` ...)
+    refused_by_reason: Mapping[str, int]
+    #: events older than the engine clock, applied at the clock's time
+    late_events: int
+    actions: int
+    status_changes: int
+    open_calls: int
+    dns: int
+    places: int
+    agents: int
+    groups: int
+
+
+class _HasCenter(Protocol):
+    @property
+    def center(self) -> CenterConfig: ...
+
+
+@attrs.define(eq=False, init=False)
+class Engine:
+    """A Stat Server core over one configured contact center.
+
+    Args:
+        config: a :class:`CenterConfig`, or a loaded ``statengine.config.Config``.
+        strict: raise :class:`BadEventError` on an impossible event (default),
+            or skip and count it.
+        now: the engine clock's start (POSIX ms). By default it starts at the
+            first event fed.
+    """
+
+    config: CenterConfig
+    strict: bool
+    _model: Model
+    _now: int | None
+    _fed: int
+    _refused: dict[str, int]
+    _late: int
+    _n_actions: int
+    _n_changes: int
+
+    def __init__(
+        self, config: CenterConfig | _HasCenter, *, strict: bool = True, now: int | None = None
+    ) -> None:
+        center = config if isinstance(config, CenterConfig) else config.center
+        self.config = center
+        self.strict = strict
+        self._model = Model.from_config(center, now if now is not None else 0)
+        self._now = now
+        self._fed = 0
+        self._refused = {}
+        self._late = 0
+        self._n_actions = 0
+        self._n_changes = 0
+
+    # ------------------------------------------------------------------
+    # Feeding
+    # ------------------------------------------------------------------
+
+    @property
+    def now(self) -> int | None:
+        """The engine clock (POSIX ms), or None before the first event."""
+        return self._now
+
+    def _start_clock(self, t: int) -> None:
+        m = self._model
+        obj: Any
+        for obj in (*m.dns.values(), *m.places.values(), *m.agents.values()):
+            obj.since = t
+        self._now = t
+
+    def feed(self, event: ev.Event) -> FeedResult:
+        """Apply one CTI event.
+
+        Returns:
+            the actions and status changes it caused.
+        Raises:
+            BadEventError: (strict mode) the event is malformed, names an
+                unknown object, comes from a link that is down, or is
+                impossible in the current state. Nothing was changed.
+        """
+        self._fed += 1
+        t = event.time
+        if self._now is None:
+            self._start_clock(t)
+        assert self._now is not None
+        if t < self._now:
+            self._late += 1
+            t = self._now
+        else:
+            self._now = t
+        model = self._model
+        try:
+            self._dispatch(event, t)
+        except BadEventError as exc:
+            if model.actions or model.changes:
+                raise InternalError(
+                    f"state changed before {type(event).__name__} was refused; please report"
+                ) from exc
+            model.dirty_devices.clear()
+            model.dirty_places.clear()
+            model.dirty_agents.clear()
+            self._refused[exc.reason] = self._refused.get(exc.reason, 0) + 1
+            if self.strict:
+                raise
+            return FeedResult(time=t, refused=exc)
+        model.refresh(t)
+        return self._take(t)
+
+    def feed_many(self, events: Iterable[ev.Event]) -> int:
+        """Feed a stream, discarding results; returns how many were applied."""
+        applied = 0
+        feed = self.feed
+        for event in events:
+            if feed(event).refused is None:
+                applied += 1
+        return applied
+
+    def advance(self, now: int) -> FeedResult:
+        """Move the clock to ``now`` (ms) with no event.
+
+        Time-driven work (stuck-call cleanup, periodical notifications,
+        profile resets) happens here in later steps; a time in the past is
+        ignored, as the clock never goes back.
+        """
+        if self._now is None:
+            self._start_clock(now)
+        assert self._now is not None
+        if now > self._now:
+            self._now = now
+        return self._take(self._now)
+
+    def _take(self, t: int) -> FeedResult:
+        model = self._model
+        actions, changes = tuple(model.actions), tuple(model.changes)
+        model.actions.clear()
+        model.changes.clear()
+        self._n_actions += len(actions)
+        self._n_changes += len(changes)
+        return FeedResult(time=t, actions=actions, status_changes=changes)
+
+    def _dispatch(self, event: ev.Event, t: int) -> None:
+        model = self._model
+        cls = type(event)
+        handler: Any
+        if event.family == "config":
+            handler = CONFIG_HANDLERS.get(cls)
+            if handler is None:
+                raise BadEventError(event, "unsupported-event", "no handler")
+            handler(model, event, t)
+            return
+        link = model.links.get(event.link)
+        if link is None:
+            raise BadEventError(event, "unknown-link", f"no link named {event.link!r}")
+        handler = LINK_HANDLERS.get(cls)
+        if handler is not None:
+            handler(model, event, t, link)
+            return
+        if not model.link_up[link.name]:
+            raise BadEventError(event, "link-down", f"link {link.name!r} is not connected")
+        if event.family == "voice":
+            if link.kind is not LinkKind.TSERVER:
+                raise BadEventError(event, "wrong-link", f"{link.name!r} is not a T-Server link")
+            assert isinstance(event, ev.DNEvent)
+            dn = resolve_dn(model, event)
+            handler = MONITORING_HANDLERS.get(cls)
+            if handler is None:
+                if not dn.monitored:
+                    raise BadEventError(event, "dn-out-of-service", f"{dn.cfg.id} is not monitored")
+                handler = VOICE_HANDLERS[cls]
+            handler(model, event, t, dn)
+            return
+        if link.kind is not LinkKind.IXNSERVER:
+            raise BadEventError(event, "wrong-link", f"{link.name!r} is not an Interaction Server")
+        handler = MEDIA_HANDLERS.get(cls) or INTERACTION_HANDLERS.get(cls)
+        if handler is None:
+            raise BadEventError(event, "unsupported-event", "no handler")
+        handler(model, event, t, link)
+
+    # ------------------------------------------------------------------
+    # Queries
+    # ------------------------------------------------------------------
+
+    def _object(self, ref: ObjectRef) -> Any:
+        m = self._model
+        obj: Any = None
+        if ref.type is ObjectType.Agent:
+            obj = m.agents.get((ref.tenant, ref.id))
+        elif ref.type is ObjectType.Place:
+            obj = m.places.get((ref.tenant, ref.id))
+        elif ref.type in (ObjectType.RegDN, ObjectType.Queue, ObjectType.RoutePoint):
+            obj = m.dns_by_id.get(ref.id)
+            if obj is not None and obj.ref != ref:
+                obj = None
+        elif ref.type in (ObjectType.GroupAgents, ObjectType.GroupPlaces):
+            obj = m.groups.get(ref)
+        if obj is None:
+            raise LocalProtocolError(f"unknown object {ref}")
+        return obj
+
+    def status(self, ref: ObjectRef) -> StatusInfo:
+        """The current status of a DN, place or agent.
+
+        Raises:
+            LocalProtocolError: no such object (groups: see :meth:`group_status`).
+        """
+        obj = self._object(ref)
+        if isinstance(obj, GroupState):
+            raise LocalProtocolError(f"{ref} is a group: use group_status()")
+        return StatusInfo(status=obj.status, since=obj.since, action=obj.status_action)
+
+    def group_status(self, ref: ObjectRef) -> Mapping[Status, int]:
+        """How many members of an agent or place group are in each status."""
+        obj = self._object(ref)
+        if not isinstance(obj, GroupState):
+            raise LocalProtocolError(f"{ref} is not a group")
+        return MappingProxyType(dict(obj.counts))
+
+    def group_members(self, ref: ObjectRef) -> tuple[ObjectRef, ...]:
+        """Current members of an agent or place group (virtual ones included)."""
+        obj = self._object(ref)
+        if not isinstance(obj, GroupState):
+            raise LocalProtocolError(f"{ref} is not a group")
+        return tuple(sorted(m.ref for m in obj.members))
+
+    def objects(self, type: ObjectType) -> tuple[ObjectRef, ...]:
+        """Every configured object of one type, sorted."""
+        m = self._model
+        if type is ObjectType.Agent:
+            refs = [a.ref for a in m.agents.values()]
+        elif type is ObjectType.Place:
+            refs = [p.ref for p in m.places.values()]
+        elif type in (ObjectType.GroupAgents, ObjectType.GroupPlaces):
+            refs = [g for g in m.groups if g.type is type]
+        elif type is ObjectType.GroupQueues:
+            refs = [
+                ObjectRef(q.tenant, ObjectType.GroupQueues, q.name)
+                for q in self.config.queue_groups
+            ]
+        else:
+            refs = [d.ref for d in m.dns.values() if d.ref.type is type]
+        return tuple(sorted(refs))
+
+    def current_state(self, ref: ObjectRef) -> StateNode:
+        """The CurrentState tree of any object (DOMAIN §3.10)."""
+        return self._node(self._object(ref))
+
+    def _node(self, obj: Any) -> StateNode:
+        if isinstance(obj, Device):
+            actions = tuple(
+                sorted(obj.open.values(), key=lambda a: (a.start, a.kind.value, a.conn_id))
+            )
+            return _node(obj.ref, obj.status, obj.since, obj.status_action, actions=actions)
+        if isinstance(obj, PlaceState):
+            devices: list[Device] = [*obj.dns, *obj.channels.values()]
+            return _node(
+                obj.ref,
+                obj.status,
+                obj.since,
+                obj.status_action,
+                children=tuple(self._node(d) for d in devices),
+            )
+        if isinstance(obj, AgentState):
+            children = []
+            for place in obj.places():
+                devs: list[Device] = list(place.dns)
+                devs += [
+                    c
+                    for p in obj.partials.values()
+                    if p.place is place
+                    for c in p.channels.values()
+                ]
+                children.append(
+                    _node(
+                        place.ref,
+                        place.status,
+                        place.since,
+                        place.status_action,
+                        children=tuple(self._node(d) for d in devs),
+                    )
+                )
+            for dn in obj.voice_dns:
+                if dn.place is None:
+                    children.append(self._node(dn))
+            return _node(
+                obj.ref, obj.status, obj.since, obj.status_action, children=tuple(children)
+            )
+        assert isinstance(obj, GroupState)
+        members = sorted(obj.members, key=lambda m: m.ref)
+        best = max((m.status for m in members), default=Status.NotMonitored, key=lambda s: s.value)
+        return StateNode(
+            ref=obj.ref,
+            status=best,
+            since=self._now or 0,
+            children=tuple(self._node(m) for m in members),
+        )
+
+    def statistics(self) -> EngineStatistics:
+        m = self._model
+        refused = sum(self._refused.values())
+        return EngineStatistics(
+            now=self._now,
+            events_fed=self._fed,
+            events_applied=self._fed - refused,
+            events_refused=refused,
+            refused_by_reason=MappingProxyType(dict(sorted(self._refused.items()))),
+            late_events=self._late,
+            actions=self._n_actions,
+            status_changes=self._n_changes,
+            open_calls=len(m.calls),
+            dns=len(m.dns),
+            places=len(m.places),
+            agents=len(m.agents),
+            groups=len(m.groups),
+        )
+
+    @property
+    def model(self) -> Model:
+        """The live state (read-only by convention: for tests and snapshots)."""
+        return self._model
+
+
+def _node(
+    ref: ObjectRef,
+    status: Status,
+    since: int,
+    action: Action | None,
+    *,
+    actions: tuple[Action, ...] = (),
+    children: tuple[StateNode, ...] = (),
+) -> StateNode:
+    reasons = dict(action.reasons) if action is not None else {}
+    return StateNode(
+        ref=ref, status=status, since=since, actions=actions, children=children, reasons=reasons
+    )
