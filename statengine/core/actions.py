@@ -47,6 +47,11 @@ class ActionClass(enum.Enum):
 class ActionKind(enum.Enum):
     """Action names of the Stat Server (DOMAIN §3.2)."""
 
+    # Members are singletons compared by identity; hashing by identity too
+    # (in C) makes the per-event table lookups several times cheaper than
+    # Enum's default hash of the member name.
+    __hash__ = object.__hash__
+
     # --- regular DNs: agent state (non-interaction) ---
     LoggedIn = "LoggedIn"
     AgentLogin = "AgentLogin"
@@ -334,6 +339,28 @@ class Action:
     dnis: str = ""
     user_data: Mapping[str, str | int] = _EMPTY
     reasons: Mapping[str, str | int] = _EMPTY
+
+    def derive(self, kind: ActionKind, device: ObjectRef, start: int, end: int | None) -> Action:
+        """The same interaction data under another kind, device or time span.
+
+        Written out field by field: it runs several times per event and is
+        four times cheaper than ``attrs.evolve``.
+        """
+        return Action(
+            kind=kind,
+            device=device,
+            start=start,
+            end=end,
+            conn_id=self.conn_id,
+            agent=self.agent,
+            place=self.place,
+            queue=self.queue,
+            media=self.media,
+            ani=self.ani,
+            dnis=self.dnis,
+            user_data=self.user_data,
+            reasons=self.reasons,
+        )
 
     @property
     def action_class(self) -> ActionClass:

@@ -124,7 +124,12 @@ def _who(channel: MediaChannel) -> dict[str, Any]:
 
 
 def _routable(model: Model, channel: MediaChannel, t: int) -> None:
-    """Keep exactly one of Routable / NotRoutable open (DOMAIN §3.5)."""
+    """Keep exactly one of Routable / NotRoutable open (DOMAIN §3.5).
+
+    A channel that is not monitored (its link is down) has neither.
+    """
+    if not channel.monitored:
+        return
     want = channel.ready and len(channel.interactions) < channel.capacity
     on, off = (K.Routable, K.NotRoutable) if want else (K.NotRoutable, K.Routable)
     if (on, "") in channel.open:
@@ -179,18 +184,18 @@ def _add_channel(model: Model, partial: Partial, media: str, capacity: int, t: i
     model.start(channel, K.Active, t, **who)
     model.start(channel, K.NotReadyForNextCall, t, **who)
     _routable(model, channel, t)
-    model.dirty_places.add(place)
-    model.dirty_agents.add(agent)
+    model.touch_place(place)
+    model.touch_agent(agent)
 
 
 def _remove_channel(model: Model, partial: Partial, media: str, t: int) -> None:
     channel = partial.channels.pop(media)
     for ixn_id in list(channel.interactions):
-        _leave_channel(model, channel, ixn_id, t, K.InteractionRevoked)
-    model.end_all(channel, t)
+        _leave_channel(model, channel, ixn_id, t, K.InteractionRevoked, reroute=False)
+    model.retire(channel, t)
     partial.place.channels.pop((partial.link, partial.agent.ref.id, media), None)
-    model.dirty_places.add(partial.place)
-    model.dirty_agents.add(partial.agent)
+    model.touch_place(partial.place)
+    model.touch_agent(partial.agent)
 
 
 def on_login(model: Model, event: ev.IxnAgentLogin, t: int, link: LinkConfig) -> None:
@@ -207,8 +212,8 @@ def on_login(model: Model, event: ev.IxnAgentLogin, t: int, link: LinkConfig) ->
     place.agents.add(agent)
     for media, capacity in sorted(event.media.items()):
         _add_channel(model, partial, media, int(capacity), t)
-    model.dirty_places.add(place)
-    model.dirty_agents.add(agent)
+    model.touch_place(place)
+    model.touch_agent(agent)
 
 
 def on_logout(model: Model, event: ev.IxnAgentLogout, t: int, link: LinkConfig) -> None:
@@ -282,9 +287,19 @@ def _ixn_data(ixn: Interaction | None, event: ev.InteractionEvent) -> dict[str, 
 
 
 def _leave_channel(
-    model: Model, channel: MediaChannel, ixn_id: str, t: int, refused: ActionKind
+    model: Model,
+    channel: MediaChannel,
+    ixn_id: str,
+    t: int,
+    refused: ActionKind,
+    *,
+    reroute: bool = True,
 ) -> None:
-    """Close whatever the interaction has open on the channel."""
+    """Close whatever the interaction has open on the channel.
+
+    ``reroute=False`` when the channel itself is going away: its routability
+    is not re-evaluated (that would open a Routable only to close it at once).
+    """
     state = channel.interactions.pop(ixn_id, None)
     if state == "delivering":
         delivering = model.end(channel, K.Delivering, t, ixn_id)
@@ -296,7 +311,8 @@ def _leave_channel(
     ixn = model.interactions.get((channel.ref.tenant, ixn_id))
     if ixn is not None and channel in ixn.channels:
         ixn.channels.remove(channel)
-    _routable(model, channel, t)
+    if reroute:
+        _routable(model, channel, t)
 
 
 def on_invited(model: Model, event: ev.AgentInvited, t: int, link: LinkConfig) -> None:

@@ -70,15 +70,15 @@ def drop_partial(model: Model, link: str, agent_key: tuple[str, str], t: int) ->
     partial = agent.partials.pop(link)
     for media in list(partial.channels):
         channel = partial.channels.pop(media)
-        model.end_all(channel, t)
+        model.retire(channel, t)
         partial.place.channels.pop((link, agent.ref.id, media), None)
     place = partial.place
     if not any(d.agent is agent for d in place.dns) and not any(
         p.place is place for p in agent.partials.values()
     ):
         place.agents.discard(agent)
-    model.dirty_places.add(place)
-    model.dirty_agents.add(agent)
+    model.touch_place(place)
+    model.touch_agent(agent)
 
 
 def on_link_connected(model: Model, event: ev.LinkConnected, t: int, link: LinkConfig) -> None:

@@ -18,6 +18,7 @@ refused event leaves the model untouched.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -50,8 +51,7 @@ __all__ = [
     "StatusChange",
 ]
 
-_EMPTY_KV: Mapping[str, str | int] = {}
-_NO_DATA: dict[str, Any] = {}
+_EMPTY_KV: Mapping[str, str | int] = MappingProxyType({})
 
 
 @attrs.frozen(kw_only=True)
@@ -91,6 +91,14 @@ class Device:
 
 
 @attrs.define(eq=False, slots=True)
+class StagingArea(Device):
+    """An interaction queue: like a mediation DN, its status is only monitoring."""
+
+    def status_now(self) -> tuple[Status, Action | None]:
+        return (Status.Monitored if self.monitored else Status.NotMonitored), None
+
+
+@attrs.define(eq=False, slots=True)
 class Leg:
     """One call present on one regular DN."""
 
@@ -124,6 +132,9 @@ class DNState(Device):
     acw_queue: str = ""
 
     def status_now(self) -> tuple[Status, Action | None]:
+        if self.mediation:
+            # a queue's status is only whether it is monitored (DOMAIN §3.8)
+            return (Status.Monitored if self.monitored else Status.NotMonitored), None
         return status_from_actions(self.monitored, self.open.values(), sticky_logged_in=self.sticky)
 
 
@@ -281,9 +292,10 @@ class Model:
     # --- the batch being built by the current event ---
     actions: list[Action] = attrs.field(factory=list)
     changes: list[StatusChange] = attrs.field(factory=list)
-    dirty_devices: list[Device] = attrs.field(factory=list)
-    dirty_places: set[PlaceState] = attrs.field(factory=set)
-    dirty_agents: set[AgentState] = attrs.field(factory=set)
+    # insertion-ordered sets (dicts): deterministic, deduplicated, no sorting
+    dirty_devices: dict[Device, None] = attrs.field(factory=dict)
+    dirty_places: dict[PlaceState, None] = attrs.field(factory=dict)
+    dirty_agents: dict[AgentState, None] = attrs.field(factory=dict)
 
     @classmethod
     def from_config(cls, config: CenterConfig, now: int) -> Model:
@@ -354,7 +366,7 @@ class Model:
                 model.queue_groups_of.setdefault(dn_id, []).append(ref)
         for sa in config.staging_areas:
             ref = ObjectRef(sa.tenant, ObjectType.StagingArea, sa.name)
-            model.staging[(sa.tenant, sa.name)] = Device(ref=ref, link="", since=now)
+            model.staging[(sa.tenant, sa.name)] = StagingArea(ref=ref, link="", since=now)
         for agent in model.agents.values():
             model.update_virtual_membership(agent, model.virtual_groups)
         return model
@@ -405,7 +417,7 @@ class Model:
         action = dev.open.pop((kind, conn_id), None)
         if action is None:
             return None
-        closed = attrs.evolve(action, end=max(t, action.start))
+        closed = action.derive(action.kind, action.device, action.start, max(t, action.start))
         self.actions.append(closed)
         self.touch(dev)
         return closed
@@ -427,15 +439,11 @@ class Model:
         the durable action this one marks the start or end of.
         """
         if like is not None:
-            action = attrs.evolve(
-                like,
-                kind=kind,
-                device=dev.ref,
-                start=t if start is None else start,
-                end=t,
-                **({"conn_id": conn_id} if conn_id is not None else _NO_DATA),
-                **data,
-            )
+            action = like.derive(kind, dev.ref, t if start is None else start, t)
+            if conn_id is not None or data:
+                if conn_id is not None:
+                    data["conn_id"] = conn_id
+                action = attrs.evolve(action, **data)
         else:
             action = Action(
                 kind=kind,
@@ -448,6 +456,14 @@ class Model:
         self.actions.append(action)
         return action
 
+    def retire(self, dev: Device, t: int) -> None:
+        """A device goes away (media removed, agent logged out of a link):
+        its actions end and its last status change is to NotMonitored, so
+        time in statuses still adds up over the device's life."""
+        self.end_all(dev, t)
+        dev.monitored = False
+        self.touch(dev)
+
     def end_all(self, dev: Device, t: int) -> None:
         """Close every open action of ``dev`` (link loss, re-registration)."""
         for key in sorted(dev.open, key=lambda k: (k[0].value, k[1])):
@@ -458,16 +474,18 @@ class Model:
     # ----------------------------------------------------------------------
 
     def touch(self, dev: Device) -> None:
-        self.dirty_devices.append(dev)
+        self.dirty_devices[dev] = None
+
+    def touch_place(self, place: PlaceState) -> None:
+        self.dirty_places[place] = None
+
+    def touch_agent(self, agent: AgentState) -> None:
+        self.dirty_agents[agent] = None
 
     def refresh(self, t: int) -> None:
         """Recompute the statuses of what the current event touched."""
         if self.dirty_devices:
-            seen: set[int] = set()
             for dev in self.dirty_devices:
-                if id(dev) in seen:
-                    continue
-                seen.add(id(dev))
                 status, action = dev.status_now()
                 if status is not dev.status or action is not dev.status_action:
                     old = dev.status
@@ -479,17 +497,18 @@ class Model:
                         dev.since = t
                     dev.status, dev.status_action = status, action
                     if dev.place is not None:
-                        self.dirty_places.add(dev.place)
+                        self.dirty_places[dev.place] = None
                     if isinstance(dev, DNState) and dev.agent is not None:
-                        self.dirty_agents.add(dev.agent)
+                        self.dirty_agents[dev.agent] = None
             self.dirty_devices.clear()
         if self.dirty_places:
-            for place in sorted(self.dirty_places, key=lambda p: p.ref):
+            for place in self.dirty_places:
                 self._set_status(place, place_status(place), t)
-                self.dirty_agents.update(place.agents)
+                for agent in place.agents:
+                    self.dirty_agents[agent] = None
             self.dirty_places.clear()
         if self.dirty_agents:
-            for agent in sorted(self.dirty_agents, key=lambda a: a.ref):
+            for agent in self.dirty_agents:
                 self._set_status(agent, agent_status(agent), t)
             self.dirty_agents.clear()
 

@@ -30,6 +30,8 @@ __all__ = [
 class Status(enum.Enum):
     """Object statuses; values are the PSDK numeric codes (DOMAIN §3.8)."""
 
+    __hash__ = object.__hash__  # identity hash: see ActionKind
+
     #: the device is not monitored (link down, out of service)
     NotMonitored = 0
     #: monitored, nothing else known

@@ -192,8 +192,12 @@ def on_agent_login(model: Model, event: ev.AgentLogin, t: int, dn: DNState) -> N
         )
     if dn.agent is not None:
         raise BadEventError(event, "already-logged-in", f"{dn.agent.ref.id} is on {dn.cfg.id}")
-    if event.this_queue and (dn.cfg.switch, event.this_queue) not in model.dns:
-        raise BadEventError(event, "unknown-dn", f"no queue {event.this_queue!r}")
+    if event.this_queue:
+        queue = model.dns.get((dn.cfg.switch, event.this_queue))
+        if queue is None:
+            raise BadEventError(event, "unknown-dn", f"no queue {event.this_queue!r}")
+        if not queue.mediation:
+            raise BadEventError(event, "regular-dn", f"{queue.cfg.id} is not a queue")
     login(model, dn, agent, t, event.this_queue)
     if event.work_mode is ev.WorkMode.AutoIn:
         set_mode(model, dn, t, "ready")
@@ -208,8 +212,8 @@ def login(model: Model, dn: DNState, agent: Any, t: int, queue_number: str) -> N
     agent.voice_dns.append(dn)
     if dn.place is not None:
         dn.place.agents.add(agent)
-        model.dirty_places.add(dn.place)
-    model.dirty_agents.add(agent)
+        model.touch_place(dn.place)
+    model.touch_agent(agent)
     agent_id, place = who(dn)
     model.start(dn, K.LoggedIn, t, agent=agent_id, place=place)
     model.instant(dn, K.AgentLogin, t, agent=agent_id, place=place)
@@ -238,8 +242,8 @@ def logout(model: Model, dn: DNState, t: int) -> None:
         and not any(p.place is dn.place for p in agent.partials.values())
     ):
         dn.place.agents.discard(agent)
-        model.dirty_places.add(dn.place)
-    model.dirty_agents.add(agent)
+        model.touch_place(dn.place)
+    model.touch_agent(agent)
     model.touch(dn)
     model.update_virtual_membership(agent, groups)
 
@@ -712,7 +716,9 @@ def on_treatment(model: Model, event: ev.CallEvent, t: int, dn: DNState) -> None
         ev.TreatmentNotApplied: K.CallTreatmentNotStarted,
         ev.TreatmentEnd: K.CallTreatmentCompleted,
     }[type(event)]
-    call = _call(model, dn, event.conn_id)
+    call = model.calls.get((dn.cfg.switch, event.conn_id))
+    if call is None:
+        raise BadEventError(event, "no-such-call", f"{event.conn_id!r} is unknown")
     started = call.treatment_started if call.treatment_started >= 0 else t
     if kind is K.CallTreatmentStarted:
         call.treatment_started = t
@@ -745,8 +751,12 @@ def on_registered(model: Model, event: ev.Registered, t: int, dn: DNState) -> No
         agent = model.agent_by_login.get((dn.cfg.switch, event.agent_id))
         if agent is None:
             raise BadEventError(event, "unknown-agent", f"no login {event.agent_id!r}")
+    # The agent the DN still has after a link loss is the one the snapshot
+    # names: a re-registration is not a logout and login (no AgentLogout /
+    # AgentLogin, the login queue and a sticky LoggedIn are kept).
+    same = agent is not None and dn.agent is agent
     # clear what was there
-    if dn.agent is not None:
+    if dn.agent is not None and not same:
         logout(model, dn, t)
     for conn_id in list(dn.legs):
         leg = dn.legs.pop(conn_id)
@@ -755,15 +765,18 @@ def on_registered(model: Model, event: ev.Registered, t: int, dn: DNState) -> No
                 model.end(dn, kind, t, conn_id)
         _forget_party(model, dn, conn_id)
     if agent is not None:
-        login(model, dn, agent, t, "")
+        if not same:
+            login(model, dn, agent, t, "")
+        elif (K.LoggedIn, "") not in dn.open:
+            agent_id, place = who(dn)
+            model.start(dn, K.LoggedIn, t, agent=agent_id, place=place)
         mode = {
             ev.AgentState.Ready: "ready",
             ev.AgentState.NotReady: "notready",
             ev.AgentState.AfterCallWork: "acw",
         }.get(event.agent_state, "")
-        if mode:
-            set_mode(model, dn, t, mode, event.reasons)
-        dn.sticky = (
+        set_mode(model, dn, t, mode, event.reasons)
+        dn.sticky = (same and dn.sticky) or (
             event.agent_state is ev.AgentState.Ready and not event.dn_idle and not event.calls
         )
     for rc in event.calls:
