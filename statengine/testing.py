@@ -126,7 +126,9 @@ def make_center(
         AgentGroupConfig(
             name=f"G{g}",
             tenant=tenant,
-            members=tuple(f"A{i}" for i in range(g * group_size, min(agents, (g + 1) * group_size))),
+            members=tuple(
+                f"A{i}" for i in range(g * group_size, min(agents, (g + 1) * group_size))
+            ),
         )
         for g in range((agents + group_size - 1) // group_size)
     ]
@@ -143,7 +145,9 @@ def make_center(
         PlaceGroupConfig(
             name=f"PG{g}",
             tenant=tenant,
-            members=tuple(f"P{i}" for i in range(g * group_size, min(agents, (g + 1) * group_size))),
+            members=tuple(
+                f"P{i}" for i in range(g * group_size, min(agents, (g + 1) * group_size))
+            ),
         )
         for g in range((agents + group_size - 1) // group_size)
     ]
@@ -205,8 +209,10 @@ class _Agent:
     __slots__ = (
         "break_due",
         "busy",
+        "chats",
         "dn",
         "emp",
+        "gen",
         "logged",
         "login",
         "media",
@@ -214,8 +220,6 @@ class _Agent:
         "queue",
         "shift_end",
         "state",
-        "chats",
-        "gen",
     )
 
     def __init__(self, emp: str, dn: str, login: str, place: str, queue: str) -> None:
@@ -314,8 +318,13 @@ class _Generator:
         a.shift_end = self.now + round(self.rng.uniform(0.75, 1.25) * self.p.shift * 1000)
         for media, link in sorted(a.media.items()):
             if self.link_up[link]:
-                self.emit(ev.IxnAgentLogin, link=link, agent_id=a.emp, place=a.place,
-                          media={media: 3 if media == "chat" else 1})
+                self.emit(
+                    ev.IxnAgentLogin,
+                    link=link,
+                    agent_id=a.emp,
+                    place=a.place,
+                    media={media: 3 if media == "chat" else 1},
+                )
                 self.emit(ev.MediaReady, link=link, agent_id=a.emp, place=a.place, media=media)
                 self.partials.add((a.emp, link))
         a.gen += 1
@@ -377,15 +386,27 @@ class _Generator:
             if info.get("agent") is a:
                 link, media = info["link"], info["media"]
                 if info["state"] == "handling":
-                    self.emit(ev.IxnPartyRemoved, link=link, ixn_id=ixn, agent_id=a.emp,
-                              place=a.place, media=media)
+                    self.emit(
+                        ev.IxnPartyRemoved,
+                        link=link,
+                        ixn_id=ixn,
+                        agent_id=a.emp,
+                        place=a.place,
+                        media=media,
+                    )
                 else:
-                    self.emit(ev.Revoked, link=link, ixn_id=ixn, agent_id=a.emp, place=a.place,
-                              media=media)
+                    self.emit(
+                        ev.Revoked,
+                        link=link,
+                        ixn_id=ixn,
+                        agent_id=a.emp,
+                        place=a.place,
+                        media=media,
+                    )
                 self.emit(ev.ProcessingStopped, link=link, ixn_id=ixn, media=media)
                 a.chats -= 1
                 del self.ixns[ixn]
-        for media, link in sorted(a.media.items()):
+        for link in sorted(set(a.media.values())):
             if self.link_up[link] and (a.emp, link) in self.partials:
                 self.partials.discard((a.emp, link))
                 self.emit(ev.IxnAgentLogout, link=link, agent_id=a.emp, place=a.place)
@@ -405,8 +426,14 @@ class _Generator:
         if self.rps and self.rng.random() < self.p.via_route_point:
             rp = self.rps[0]
             call["state"] = "routing"
-            self.emit(ev.RouteRequest, dn=rp, conn_id=conn, call_type=ev.CallType.Inbound,
-                      ani=call["ani"], dnis=rp)
+            self.emit(
+                ev.RouteRequest,
+                dn=rp,
+                conn_id=conn,
+                call_type=ev.CallType.Inbound,
+                ani=call["ani"],
+                dnis=rp,
+            )
             self.at(self.rng.uniform(0.5, 3), lambda: self.route_used(conn, rp))
         else:
             self.enqueue(conn)
@@ -422,8 +449,14 @@ class _Generator:
         call = self.calls[conn]
         q = call["queue"]
         call["state"] = "queued"
-        self.emit(ev.Queued, dn=q, conn_id=conn, call_type=ev.CallType.Inbound, ani=call["ani"],
-                  user_data={"Segment": self.rng.choice(("Gold", "Silver", "Bronze"))})
+        self.emit(
+            ev.Queued,
+            dn=q,
+            conn_id=conn,
+            call_type=ev.CallType.Inbound,
+            ani=call["ani"],
+            user_data={"Segment": self.rng.choice(("Gold", "Silver", "Bronze"))},
+        )
         if self.idle[q]:
             self.route(conn, self.idle[q].pop(0))
         else:
@@ -444,8 +477,15 @@ class _Generator:
         call.update(state="ringing", agent=a)
         a.state = "busy"
         self.emit(ev.Diverted, dn=q, conn_id=conn, other_dn=a.dn)
-        self.emit(ev.Ringing, dn=a.dn, conn_id=conn, other_dn=call["ani"], this_queue=q,
-                  call_type=ev.CallType.Inbound, ani=call["ani"])
+        self.emit(
+            ev.Ringing,
+            dn=a.dn,
+            conn_id=conn,
+            other_dn=call["ani"],
+            this_queue=q,
+            call_type=ev.CallType.Inbound,
+            ani=call["ani"],
+        )
         r = self.rng.random()
         ring = self.rng.uniform(*self.p.ring)
         if r < self.p.rona_probability:
@@ -535,13 +575,20 @@ class _Generator:
             return
         b = pool[0]
         self.unidle(b)
-        self.emit(ev.Released, dn=a.dn, conn_id=conn, other_dn=b.dn,
-                  call_state=ev.CallState.Transferred)
+        self.emit(
+            ev.Released, dn=a.dn, conn_id=conn, other_dn=b.dn, call_state=ev.CallState.Transferred
+        )
         self.after_call(a)
         call.update(state="ringing", agent=b)
         b.state = "busy"
-        self.emit(ev.Ringing, dn=b.dn, conn_id=conn, other_dn=a.dn,
-                  call_type=ev.CallType.Inbound, ani=call["ani"])
+        self.emit(
+            ev.Ringing,
+            dn=b.dn,
+            conn_id=conn,
+            other_dn=a.dn,
+            call_type=ev.CallType.Inbound,
+            ani=call["ani"],
+        )
         self.at(self.rng.uniform(*self.p.ring), lambda: self.answer(conn, b))
 
     def hangup(self, conn: str, a: _Agent) -> None:
@@ -553,8 +600,9 @@ class _Generator:
 
     def after_call(self, a: _Agent) -> None:
         if self.rng.random() < self.p.acw_probability:
-            self.emit(ev.AgentNotReady, dn=a.dn, agent_id=a.login,
-                      work_mode=ev.WorkMode.AfterCallWork)
+            self.emit(
+                ev.AgentNotReady, dn=a.dn, agent_id=a.login, work_mode=ev.WorkMode.AfterCallWork
+            )
             a.state = "acw"
             self.at(self.exp(self.p.acw_mean), lambda: self.ready(a))
         else:
@@ -573,8 +621,13 @@ class _Generator:
         a.state = "busy"
         conn = f"c{next(self.conn)}"
         self.calls[conn] = {"state": "dialing", "agent": a}
-        self.emit(ev.Dialing, dn=a.dn, conn_id=conn, other_dn=f"9{self.rng.randrange(10**9)}",
-                  call_type=ev.CallType.Outbound)
+        self.emit(
+            ev.Dialing,
+            dn=a.dn,
+            conn_id=conn,
+            other_dn=f"9{self.rng.randrange(10**9)}",
+            call_type=ev.CallType.Outbound,
+        )
 
         def reached() -> None:
             if conn not in self.calls:
@@ -642,11 +695,20 @@ class _Generator:
             return
         ixn = f"i{next(self.conn)}"
         self.ixns[ixn] = {"media": media, "link": link}
-        self.emit(ev.Submitted, link=link, ixn_id=ixn, queue=self.staging[media], media=media,
-                  user_data={"Subject": self.rng.choice(("Billing", "Order", "Complaint"))})
+        self.emit(
+            ev.Submitted,
+            link=link,
+            ixn_id=ixn,
+            queue=self.staging[media],
+            media=media,
+            user_data={"Subject": self.rng.choice(("Billing", "Order", "Complaint"))},
+        )
         candidates = [
-            a for a in self.agents
-            if a.logged and a.media.get(media) == link and (a.emp, link) in self.partials
+            a
+            for a in self.agents
+            if a.logged
+            and a.media.get(media) == link
+            and (a.emp, link) in self.partials
             and a.chats < (3 if media == "chat" else 1)
         ]
         if not candidates:
@@ -654,8 +716,9 @@ class _Generator:
             return
         a = self.rng.choice(candidates)
         self.emit(ev.TakenFromQueue, link=link, ixn_id=ixn, queue=self.staging[media], media=media)
-        self.emit(ev.AgentInvited, link=link, ixn_id=ixn, agent_id=a.emp, place=a.place,
-                  media=media)
+        self.emit(
+            ev.AgentInvited, link=link, ixn_id=ixn, agent_id=a.emp, place=a.place, media=media
+        )
         a.chats += 1
         self.ixns[ixn].update(agent=a, state="invited")
 
@@ -663,15 +726,22 @@ class _Generator:
             if self.ixns.get(ixn, {}).get("state") != "invited":
                 return
             self.ixns[ixn]["state"] = "handling"
-            self.emit(ev.IxnPartyAdded, link=link, ixn_id=ixn, agent_id=a.emp, place=a.place,
-                      media=media)
+            self.emit(
+                ev.IxnPartyAdded, link=link, ixn_id=ixn, agent_id=a.emp, place=a.place, media=media
+            )
             self.at(self.exp(self.p.media_handle_mean), finish)
 
         def finish() -> None:
             if self.ixns.get(ixn, {}).get("state") != "handling":
                 return
-            self.emit(ev.IxnPartyRemoved, link=link, ixn_id=ixn, agent_id=a.emp, place=a.place,
-                      media=media)
+            self.emit(
+                ev.IxnPartyRemoved,
+                link=link,
+                ixn_id=ixn,
+                agent_id=a.emp,
+                place=a.place,
+                media=media,
+            )
             self.emit(ev.ProcessingStopped, link=link, ixn_id=ixn, media=media)
             a.chats -= 1
             del self.ixns[ixn]
@@ -682,9 +752,14 @@ class _Generator:
         info = self.ixns.pop(ixn, None)
         if info is None or not self.link_up[info["link"]]:
             return
-        self.emit(ev.TakenFromQueue, link=info["link"], ixn_id=ixn,
-                  queue=self.staging[info["media"]], media=info["media"],
-                  party_type=ev.PartyType.Other)
+        self.emit(
+            ev.TakenFromQueue,
+            link=info["link"],
+            ixn_id=ixn,
+            queue=self.staging[info["media"]],
+            media=info["media"],
+            party_type=ev.PartyType.Other,
+        )
         self.emit(ev.ProcessingStopped, link=info["link"], ixn_id=ixn, media=info["media"])
 
     # -- outages -------------------------------------------------------------
@@ -714,10 +789,16 @@ class _Generator:
                 if a.logged:
                     for media, ln in sorted(a.media.items()):
                         if ln == link:
-                            self.emit(ev.IxnAgentLogin, link=link, agent_id=a.emp, place=a.place,
-                                      media={media: 3 if media == "chat" else 1})
-                            self.emit(ev.MediaReady, link=link, agent_id=a.emp, place=a.place,
-                                      media=media)
+                            self.emit(
+                                ev.IxnAgentLogin,
+                                link=link,
+                                agent_id=a.emp,
+                                place=a.place,
+                                media={media: 3 if media == "chat" else 1},
+                            )
+                            self.emit(
+                                ev.MediaReady, link=link, agent_id=a.emp, place=a.place, media=media
+                            )
                             self.partials.add((a.emp, link))
 
         self.at(self.rng.uniform(30, 300), restore)

@@ -196,9 +196,15 @@ class Scenario:
         A media channel: its status name, or ``"absent"``. A staging area
         (``Backlog``): ``(status name, number of interactions waiting)``.
         ``members:<group>``: the group's member ids, sorted.
+        ``<DN>#<action kind>``: how many actions of that kind are open on the
+        DN (``8001#AgentReady``: agents ready for queue 8001).
         """
         if name.startswith("members:"):
             return tuple(r.id for r in self.engine.group_members(self.refs[name[8:]]))
+        if "#" in name:
+            device, kind = name.split("#")
+            dn = self.model.dns_by_id[self.refs[device].id]
+            return sum(1 for k, _ in dn.open if k.value == kind)
         if name in self.staging_areas:
             area = self.model.staging[("Main", name)]
             return (area.status.name, len(area.open))
@@ -221,6 +227,8 @@ class Scenario:
         """
         if name.startswith("members:"):
             return self.status(name)
+        if "#" in name:
+            return 0
         if name in self.staging_areas:
             return ("NotMonitored", 0)
         if "." in name:

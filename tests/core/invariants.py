@@ -15,7 +15,11 @@ from statengine import Engine, FeedResult, ObjectRef, Status
 from statengine.core.actions import CALL_TALK_ACTIONS, ActionKind
 from statengine.core.status import RANK, STATUS_OF_ACTION
 
-_AGENT_STATE = {ActionKind.WaitForNextCall, ActionKind.NotReadyForNextCall, ActionKind.AfterCallWork}
+_AGENT_STATE = {
+    ActionKind.WaitForNextCall,
+    ActionKind.NotReadyForNextCall,
+    ActionKind.AfterCallWork,
+}
 
 
 class StatusLedger:
@@ -121,8 +125,9 @@ def check_recomputed(engine: Engine) -> None:
             places.update({id(p.place): p.place for p in agent.partials.values()})
             voice = [_dn_status(d) for p in places.values() for d in p.dns]
             voice += [_dn_status(d) for d in logged_voice if d.place is None]
-            nonvoice = [_channel_status(c) for p in agent.partials.values()
-                        for c in p.channels.values()]
+            nonvoice = [
+                _channel_status(c) for p in agent.partials.values() for c in p.channels.values()
+            ]
             expected = (
                 Status.Monitored
                 if not voice and not nonvoice
@@ -146,14 +151,20 @@ def fingerprint(engine: Engine) -> Any:
             (str(d.ref), d.status.value, d.monitored, sorted((k[0].value, k[1]) for k in d.open))
             for d in devices
         ),
-        sorted((str(p.ref), p.status.value, sorted(a.ref.id for a in p.agents))
-               for p in m.places.values()),
-        sorted((str(a.ref), a.status.value, sorted(a.partials), sorted(a.skills.items()))
-               for a in m.agents.values()),
+        sorted(
+            (str(p.ref), p.status.value, sorted(a.ref.id for a in p.agents))
+            for p in m.places.values()
+        ),
+        sorted(
+            (str(a.ref), a.status.value, sorted(a.partials), sorted(a.skills.items()))
+            for a in m.agents.values()
+        ),
         sorted((str(g.ref), sorted(x.ref.id for x in g.members)) for g in m.groups.values()),
         sorted((k, c.waiting_on, sorted(c.parties)) for k, c in m.calls.items()),
         sorted(m.interactions),
         dict(m.link_up),
-        sorted((d.cfg.id, sorted((c, lg.state, lg.held) for c, lg in d.legs.items()), d.mode)
-               for d in m.dns.values()),
+        sorted(
+            (d.cfg.id, sorted((c, lg.state, lg.held) for c, lg in d.legs.items()), d.mode)
+            for d in m.dns.values()
+        ),
     )

@@ -69,8 +69,10 @@ class EngineMachine(RuleBasedStateMachine):
         self.t += ms
         self.engine.advance(self.t)
 
-    @rule(link=st.sampled_from(["ts1", "ixn1", "ixn2"]), kind=st.sampled_from(
-        [ev.LinkConnected, ev.LinkDisconnected, ev.ServerDisconnected]))
+    @rule(
+        link=st.sampled_from(["ts1", "ixn1", "ixn2"]),
+        kind=st.sampled_from([ev.LinkConnected, ev.LinkDisconnected, ev.ServerDisconnected]),
+    )
     def link(self, link: str, kind: type[ev.Event]) -> None:
         self.feed(kind(time=self.t, link=link))
 
@@ -79,27 +81,56 @@ class EngineMachine(RuleBasedStateMachine):
         cls = ev.DNBackInService if back else ev.DNOutOfService
         self.feed(cls(time=self.t, link="ts1", dn=dn))
 
-    @rule(dn=st.sampled_from(EXTS), login=st.sampled_from(LOGINS),
-          state=st.sampled_from(list(ev.AgentState)), idle=st.booleans(),
-          calls=st.lists(st.builds(ev.RegisteredCall, conn_id=st.sampled_from(CONNS),
-                                   state=st.sampled_from(list(ev.LegState)),
-                                   call_type=call_types), max_size=2, unique_by=lambda c: c.conn_id))
-    def registered(self, dn: str, login: str, state: ev.AgentState, idle: bool,
-                   calls: list[ev.RegisteredCall]) -> None:
-        self.feed(ev.Registered(time=self.t, link="ts1", dn=dn, agent_id=login, agent_state=state,
-                                dn_idle=idle, calls=tuple(calls)))
+    @rule(
+        dn=st.sampled_from(EXTS),
+        login=st.sampled_from(LOGINS),
+        state=st.sampled_from(list(ev.AgentState)),
+        idle=st.booleans(),
+        calls=st.lists(
+            st.builds(
+                ev.RegisteredCall,
+                conn_id=st.sampled_from(CONNS),
+                state=st.sampled_from(list(ev.LegState)),
+                call_type=call_types,
+            ),
+            max_size=2,
+            unique_by=lambda c: c.conn_id,
+        ),
+    )
+    def registered(
+        self, dn: str, login: str, state: ev.AgentState, idle: bool, calls: list[ev.RegisteredCall]
+    ) -> None:
+        self.feed(
+            ev.Registered(
+                time=self.t,
+                link="ts1",
+                dn=dn,
+                agent_id=login,
+                agent_state=state,
+                dn_idle=idle,
+                calls=tuple(calls),
+            )
+        )
 
     # -- agent state ----------------------------------------------------------
 
-    @rule(dn=st.sampled_from(EXTS + ["8000"]), login=st.sampled_from(LOGINS),
-          queue=st.sampled_from(["", *QUEUES]),
-          mode=st.sampled_from([ev.WorkMode.Unknown, ev.WorkMode.AutoIn]))
+    @rule(
+        dn=st.sampled_from([*EXTS, "8000"]),
+        login=st.sampled_from(LOGINS),
+        queue=st.sampled_from(["", *QUEUES]),
+        mode=st.sampled_from([ev.WorkMode.Unknown, ev.WorkMode.AutoIn]),
+    )
     def agent_login(self, dn: str, login: str, queue: str, mode: ev.WorkMode) -> None:
-        self.feed(ev.AgentLogin(time=self.t, link="ts1", dn=dn, agent_id=login, this_queue=queue,
-                                work_mode=mode))
+        self.feed(
+            ev.AgentLogin(
+                time=self.t, link="ts1", dn=dn, agent_id=login, this_queue=queue, work_mode=mode
+            )
+        )
 
-    @rule(dn=st.sampled_from(EXTS), kind=st.sampled_from(
-        [ev.AgentLogout, ev.AgentReady, ev.AgentAfterCallWork]))
+    @rule(
+        dn=st.sampled_from(EXTS),
+        kind=st.sampled_from([ev.AgentLogout, ev.AgentReady, ev.AgentAfterCallWork]),
+    )
     def agent_state(self, dn: str, kind: type[ev.AgentDNEvent]) -> None:
         self.feed(kind(time=self.t, link="ts1", dn=dn))
 
@@ -108,30 +139,61 @@ class EngineMachine(RuleBasedStateMachine):
         mode = ev.WorkMode.AfterCallWork if acw else ev.WorkMode.AuxWork
         self.feed(ev.AgentNotReady(time=self.t, link="ts1", dn=dn, work_mode=mode, reasons=why))
 
-    @rule(dn=st.sampled_from(EXTS), kind=st.sampled_from(
-        [ev.DNDOn, ev.DNDOff, ev.OffHook, ev.OnHook]))
+    @rule(
+        dn=st.sampled_from(EXTS), kind=st.sampled_from([ev.DNDOn, ev.DNDOff, ev.OffHook, ev.OnHook])
+    )
     def device(self, dn: str, kind: type[ev.DNEvent]) -> None:
         self.feed(kind(time=self.t, link="ts1", dn=dn))
 
     # -- calls -------------------------------------------------------------------
 
-    @rule(dn=st.sampled_from(ALL_DNS), conn=st.sampled_from(CONNS), ctype=call_types,
-          kind=st.sampled_from([ev.Queued, ev.RouteRequest, ev.Ringing, ev.Dialing]))
+    @rule(
+        dn=st.sampled_from(ALL_DNS),
+        conn=st.sampled_from(CONNS),
+        ctype=call_types,
+        kind=st.sampled_from([ev.Queued, ev.RouteRequest, ev.Ringing, ev.Dialing]),
+    )
     def arrive(self, dn: str, conn: str, ctype: ev.CallType, kind: type[ev.CallEvent]) -> None:
-        self.feed(kind(time=self.t, link="ts1", dn=dn, conn_id=conn, call_type=ctype,
-                       this_queue="8000" if kind is ev.Ringing else "",
-                       user_data={"Segment": "Gold"}))
+        self.feed(
+            kind(
+                time=self.t,
+                link="ts1",
+                dn=dn,
+                conn_id=conn,
+                call_type=ctype,
+                this_queue="8000" if kind is ev.Ringing else "",
+                user_data={"Segment": "Gold"},
+            )
+        )
 
-    @rule(dn=st.sampled_from(MEDIATION), conn=st.sampled_from(CONNS),
-          to=st.sampled_from(ALL_DNS + ["external"]),
-          kind=st.sampled_from([ev.Diverted, ev.RouteUsed]))
+    @rule(
+        dn=st.sampled_from(MEDIATION),
+        conn=st.sampled_from(CONNS),
+        to=st.sampled_from([*ALL_DNS, "external"]),
+        kind=st.sampled_from([ev.Diverted, ev.RouteUsed]),
+    )
     def distribute(self, dn: str, conn: str, to: str, kind: type[ev.CallEvent]) -> None:
         self.feed(kind(time=self.t, link="ts1", dn=dn, conn_id=conn, other_dn=to))
 
-    @rule(dn=st.sampled_from(ALL_DNS), conn=st.sampled_from(CONNS), kind=st.sampled_from(
-        [ev.Established, ev.Held, ev.Retrieved, ev.Abandoned, ev.Diverted, ev.NetworkReached,
-         ev.TreatmentApplied, ev.TreatmentEnd, ev.AttachedDataChanged, ev.PartyAdded,
-         ev.PartyDeleted]))
+    @rule(
+        dn=st.sampled_from(ALL_DNS),
+        conn=st.sampled_from(CONNS),
+        kind=st.sampled_from(
+            [
+                ev.Established,
+                ev.Held,
+                ev.Retrieved,
+                ev.Abandoned,
+                ev.Diverted,
+                ev.NetworkReached,
+                ev.TreatmentApplied,
+                ev.TreatmentEnd,
+                ev.AttachedDataChanged,
+                ev.PartyAdded,
+                ev.PartyDeleted,
+            ]
+        ),
+    )
     def call_event(self, dn: str, conn: str, kind: type[ev.CallEvent]) -> None:
         self.feed(kind(time=self.t, link="ts1", dn=dn, conn_id=conn))
 
@@ -139,12 +201,26 @@ class EngineMachine(RuleBasedStateMachine):
     def released(self, dn: str, conn: str, state: ev.CallState) -> None:
         self.feed(ev.Released(time=self.t, link="ts1", dn=dn, conn_id=conn, call_state=state))
 
-    @rule(dn=st.sampled_from(ALL_DNS), conn=st.sampled_from(CONNS), prev=st.sampled_from(CONNS),
-          conf=st.booleans(), ctype=call_types)
+    @rule(
+        dn=st.sampled_from(ALL_DNS),
+        conn=st.sampled_from(CONNS),
+        prev=st.sampled_from(CONNS),
+        conf=st.booleans(),
+        ctype=call_types,
+    )
     def party_changed(self, dn: str, conn: str, prev: str, conf: bool, ctype: ev.CallType) -> None:
         state = ev.CallState.Conferenced if conf else ev.CallState.Transferred
-        self.feed(ev.PartyChanged(time=self.t, link="ts1", dn=dn, conn_id=conn,
-                                  previous_conn_id=prev, call_state=state, call_type=ctype))
+        self.feed(
+            ev.PartyChanged(
+                time=self.t,
+                link="ts1",
+                dn=dn,
+                conn_id=conn,
+                previous_conn_id=prev,
+                call_state=state,
+                call_type=ctype,
+            )
+        )
 
     @rule(dn=st.sampled_from(ALL_DNS))
     def user_event(self, dn: str) -> None:
@@ -152,53 +228,83 @@ class EngineMachine(RuleBasedStateMachine):
 
     # -- Interaction Servers ---------------------------------------------------
 
-    @rule(link=st.sampled_from(IXN_LINKS), agent=st.sampled_from(AGENTS),
-          place=st.sampled_from(PLACES), media=st.lists(st.sampled_from(MEDIA), unique=True),
-          cap=st.integers(0, 2))
+    @rule(
+        link=st.sampled_from(IXN_LINKS),
+        agent=st.sampled_from(AGENTS),
+        place=st.sampled_from(PLACES),
+        media=st.lists(st.sampled_from(MEDIA), unique=True),
+        cap=st.integers(0, 2),
+    )
     def ixn_login(self, link: str, agent: str, place: str, media: list[str], cap: int) -> None:
-        self.feed(ev.IxnAgentLogin(time=self.t, link=link, agent_id=agent, place=place,
-                                   media={m: cap for m in media}))
+        self.feed(
+            ev.IxnAgentLogin(
+                time=self.t, link=link, agent_id=agent, place=place, media={m: cap for m in media}
+            )
+        )
 
-    @rule(link=st.sampled_from(IXN_LINKS), agent=st.sampled_from(AGENTS),
-          place=st.sampled_from(PLACES), media=st.sampled_from(MEDIA), why=reasons,
-          kind=st.sampled_from(["logout", "ready", "notready", "acw", "add", "remove",
-                                "reason"]))
-    def ixn_agent(self, link: str, agent: str, place: str, media: str, why: dict[str, str],
-                  kind: str) -> None:
+    @rule(
+        link=st.sampled_from(IXN_LINKS),
+        agent=st.sampled_from(AGENTS),
+        place=st.sampled_from(PLACES),
+        media=st.sampled_from(MEDIA),
+        why=reasons,
+        kind=st.sampled_from(["logout", "ready", "notready", "acw", "add", "remove", "reason"]),
+    )
+    def ixn_agent(
+        self, link: str, agent: str, place: str, media: str, why: dict[str, str], kind: str
+    ) -> None:
         common = {"time": self.t, "link": link, "agent_id": agent, "place": place}
         event: ev.Event = {
             "logout": lambda: ev.IxnAgentLogout(**common),
             "ready": lambda: ev.MediaReady(media=media, **common),
             "notready": lambda: ev.MediaNotReady(media=media, reasons=why, **common),
-            "acw": lambda: ev.MediaNotReady(media=media, work_mode=ev.WorkMode.AfterCallWork,
-                                            **common),
+            "acw": lambda: ev.MediaNotReady(
+                media=media, work_mode=ev.WorkMode.AfterCallWork, **common
+            ),
             "add": lambda: ev.MediaAdded(media=media, capacity=2, **common),
             "remove": lambda: ev.MediaRemoved(media=media, **common),
             "reason": lambda: ev.AgentStateReasonChanged(media=media, reasons=why, **common),
         }[kind]()
         self.feed(event)
 
-    @rule(link=st.sampled_from(IXN_LINKS), agent=st.sampled_from(AGENTS),
-          place=st.sampled_from(PLACES), media=st.sampled_from(MEDIA), ixn=st.sampled_from(IXNS),
-          kind=st.sampled_from([ev.AgentInvited, ev.IxnPartyAdded, ev.IxnPartyRemoved,
-                                ev.Rejected, ev.Revoked]))
-    def ixn_party(self, link: str, agent: str, place: str, media: str, ixn: str,
-                  kind: type[ev.InteractionEvent]) -> None:
-        self.feed(kind(time=self.t, link=link, agent_id=agent, place=place, media=media,
-                       ixn_id=ixn))
+    @rule(
+        link=st.sampled_from(IXN_LINKS),
+        agent=st.sampled_from(AGENTS),
+        place=st.sampled_from(PLACES),
+        media=st.sampled_from(MEDIA),
+        ixn=st.sampled_from(IXNS),
+        kind=st.sampled_from(
+            [ev.AgentInvited, ev.IxnPartyAdded, ev.IxnPartyRemoved, ev.Rejected, ev.Revoked]
+        ),
+    )
+    def ixn_party(
+        self,
+        link: str,
+        agent: str,
+        place: str,
+        media: str,
+        ixn: str,
+        kind: type[ev.InteractionEvent],
+    ) -> None:
+        self.feed(
+            kind(time=self.t, link=link, agent_id=agent, place=place, media=media, ixn_id=ixn)
+        )
 
-    @rule(link=st.sampled_from(IXN_LINKS), ixn=st.sampled_from(IXNS),
-          queue=st.sampled_from(["SA-chat", "SA-email", "nowhere"]),
-          kind=st.sampled_from(["submit", "place", "take-agent", "take-other", "stop",
-                                "props"]))
+    @rule(
+        link=st.sampled_from(IXN_LINKS),
+        ixn=st.sampled_from(IXNS),
+        queue=st.sampled_from(["SA-chat", "SA-email", "nowhere"]),
+        kind=st.sampled_from(["submit", "place", "take-agent", "take-other", "stop", "props"]),
+    )
     def staging(self, link: str, ixn: str, queue: str, kind: str) -> None:
         common = {"time": self.t, "link": link, "ixn_id": ixn, "media": "chat"}
         event: ev.Event = {
             "submit": lambda: ev.Submitted(queue=queue, **common),
             "place": lambda: ev.PlacedInQueue(queue=queue, old_queue="", **common),
             "take-agent": lambda: ev.TakenFromQueue(queue=queue, **common),
-            "take-other": lambda: ev.TakenFromQueue(queue=queue, party_type=ev.PartyType.Other,
-                                                    **common),
+            "take-other": lambda: ev.TakenFromQueue(
+                queue=queue, party_type=ev.PartyType.Other, **common
+            ),
             "stop": lambda: ev.ProcessingStopped(**common),
             "props": lambda: ev.PropertiesChanged(user_data={"x": 1}, **common),
         }[kind]()
@@ -206,11 +312,17 @@ class EngineMachine(RuleBasedStateMachine):
 
     # -- configuration ---------------------------------------------------------
 
-    @rule(agent=st.sampled_from(AGENTS), skill=st.sampled_from(["Q0", "Q1", "Any"]),
-          level=st.none() | st.integers(0, 10))
+    @rule(
+        agent=st.sampled_from(AGENTS),
+        skill=st.sampled_from(["Q0", "Q1", "Any"]),
+        level=st.none() | st.integers(0, 10),
+    )
     def skill(self, agent: str, skill: str, level: int | None) -> None:
-        self.feed(ev.AgentSkillChanged(time=self.t, link="config", tenant="T1", agent_id=agent,
-                                       skill=skill, level=level))
+        self.feed(
+            ev.AgentSkillChanged(
+                time=self.t, link="config", tenant="T1", agent_id=agent, skill=skill, level=level
+            )
+        )
 
     # -- guided rules: continue a flow that exists, so deep states are reached --
 
@@ -229,11 +341,16 @@ class EngineMachine(RuleBasedStateMachine):
             dn, conn = data.draw(st.sampled_from(legs))
             self.feed(ev.Established(time=self.t, link="ts1", dn=dn, conn_id=conn))
 
-    @rule(data=st.data(), kind=st.sampled_from(
-        [ev.Held, ev.Retrieved, ev.Released, ev.Abandoned, ev.PartyAdded, ev.Diverted]),
-        state=call_states)
-    def continue_call(self, data: st.DataObject, kind: type[ev.CallEvent],
-                      state: ev.CallState) -> None:
+    @rule(
+        data=st.data(),
+        kind=st.sampled_from(
+            [ev.Held, ev.Retrieved, ev.Released, ev.Abandoned, ev.PartyAdded, ev.Diverted]
+        ),
+        state=call_states,
+    )
+    def continue_call(
+        self, data: st.DataObject, kind: type[ev.CallEvent], state: ev.CallState
+    ) -> None:
         legs = self._legs("ringing", "dialing", "established")
         if legs:
             dn, conn = data.draw(st.sampled_from(legs))
@@ -247,9 +364,17 @@ class EngineMachine(RuleBasedStateMachine):
             dn, prev = data.draw(st.sampled_from(legs))
             new = data.draw(st.sampled_from(CONNS))
             state = ev.CallState.Conferenced if conf else ev.CallState.Transferred
-            self.feed(ev.PartyChanged(time=self.t, link="ts1", dn=dn, conn_id=new,
-                                      previous_conn_id=prev, call_state=state,
-                                      call_type=ev.CallType.Inbound))
+            self.feed(
+                ev.PartyChanged(
+                    time=self.t,
+                    link="ts1",
+                    dn=dn,
+                    conn_id=new,
+                    previous_conn_id=prev,
+                    call_state=state,
+                    call_type=ev.CallType.Inbound,
+                )
+            )
 
     @rule(data=st.data(), abandon=st.booleans())
     def serve_queue(self, data: st.DataObject, abandon: bool) -> None:
@@ -268,22 +393,34 @@ class EngineMachine(RuleBasedStateMachine):
             return
         target = data.draw(st.sampled_from(EXTS))
         self.feed(ev.Diverted(time=self.t, link="ts1", dn=queue, conn_id=conn, other_dn=target))
-        self.feed(ev.Ringing(time=self.t, link="ts1", dn=target, conn_id=conn,
-                             call_type=ev.CallType.Inbound))
+        self.feed(
+            ev.Ringing(
+                time=self.t, link="ts1", dn=target, conn_id=conn, call_type=ev.CallType.Inbound
+            )
+        )
 
-    @rule(data=st.data(), kind=st.sampled_from(
-        [ev.AgentReady, ev.AgentNotReady, ev.AgentAfterCallWork, ev.AgentLogout]))
+    @rule(
+        data=st.data(),
+        kind=st.sampled_from(
+            [ev.AgentReady, ev.AgentNotReady, ev.AgentAfterCallWork, ev.AgentLogout]
+        ),
+    )
     def logged_agent(self, data: st.DataObject, kind: type[ev.AgentDNEvent]) -> None:
         dns = sorted(d.cfg.number for d in self.engine.model.dns.values() if d.agent is not None)
         if dns:
             dn = data.draw(st.sampled_from(dns))
             self.feed(kind(time=self.t, link="ts1", dn=dn, reasons={"ReasonCode": "x"}))
 
-    @rule(data=st.data(), kind=st.sampled_from(
-        [ev.AgentInvited, ev.IxnPartyAdded, ev.IxnPartyRemoved, ev.Rejected, ev.Revoked]),
-        ready=st.booleans())
-    def serve_media(self, data: st.DataObject, kind: type[ev.InteractionEvent],
-                    ready: bool) -> None:
+    @rule(
+        data=st.data(),
+        kind=st.sampled_from(
+            [ev.AgentInvited, ev.IxnPartyAdded, ev.IxnPartyRemoved, ev.Rejected, ev.Revoked]
+        ),
+        ready=st.booleans(),
+    )
+    def serve_media(
+        self, data: st.DataObject, kind: type[ev.InteractionEvent], ready: bool
+    ) -> None:
         channels = sorted(
             (p.link, a.ref.id, p.place.cfg.name, media)
             for a in self.engine.model.agents.values()
@@ -294,14 +431,29 @@ class EngineMachine(RuleBasedStateMachine):
             return
         link, agent, place, media = data.draw(st.sampled_from(channels))
         if ready:
-            self.feed(ev.MediaReady(time=self.t, link=link, agent_id=agent, place=place,
-                                    media=media))
-        self.feed(kind(time=self.t, link=link, agent_id=agent, place=place, media=media,
-                       ixn_id=data.draw(st.sampled_from(IXNS)),
-                       ixn_type=data.draw(st.sampled_from(list(ev.IxnType))))
-                  if kind in (ev.AgentInvited, ev.IxnPartyAdded)
-                  else kind(time=self.t, link=link, agent_id=agent, place=place, media=media,
-                            ixn_id=data.draw(st.sampled_from(IXNS))))
+            self.feed(
+                ev.MediaReady(time=self.t, link=link, agent_id=agent, place=place, media=media)
+            )
+        self.feed(
+            kind(
+                time=self.t,
+                link=link,
+                agent_id=agent,
+                place=place,
+                media=media,
+                ixn_id=data.draw(st.sampled_from(IXNS)),
+                ixn_type=data.draw(st.sampled_from(list(ev.IxnType))),
+            )
+            if kind in (ev.AgentInvited, ev.IxnPartyAdded)
+            else kind(
+                time=self.t,
+                link=link,
+                agent_id=agent,
+                place=place,
+                media=media,
+                ixn_id=data.draw(st.sampled_from(IXNS)),
+            )
+        )
 
     # -- laws ------------------------------------------------------------------
 
@@ -314,7 +466,5 @@ class EngineMachine(RuleBasedStateMachine):
         self.ledger.check(self.engine)
 
 
-EngineMachine.TestCase.settings = settings(
-    max_examples=150, stateful_step_count=60, deadline=None
-)
+EngineMachine.TestCase.settings = settings(max_examples=150, stateful_step_count=60, deadline=None)
 TestEngineMachine = EngineMachine.TestCase
