@@ -316,17 +316,9 @@ class _Generator:
         self.emit(ev.AgentNotReady, dn=a.dn, agent_id=a.login, reasons={"ReasonCode": "Login"})
         a.logged, a.state = True, "notready"
         a.shift_end = self.now + round(self.rng.uniform(0.75, 1.25) * self.p.shift * 1000)
-        for media, link in sorted(a.media.items()):
+        for link in sorted(set(a.media.values())):
             if self.link_up[link]:
-                self.emit(
-                    ev.IxnAgentLogin,
-                    link=link,
-                    agent_id=a.emp,
-                    place=a.place,
-                    media={media: 3 if media == "chat" else 1},
-                )
-                self.emit(ev.MediaReady, link=link, agent_id=a.emp, place=a.place, media=media)
-                self.partials.add((a.emp, link))
+                self.ixn_login(a, link)
         a.gen += 1
         gen = a.gen
         self.at(self.rng.uniform(5, 30), lambda: self.ready(a))
@@ -335,6 +327,15 @@ class _Generator:
             self.at(self.exp(3600 / self.p.outbound_per_hour), lambda: self.outbound(a, gen))
         if self.p.internal_per_hour > 0:
             self.at(self.exp(3600 / self.p.internal_per_hour), lambda: self.internal(a, gen))
+
+    def ixn_login(self, a: _Agent, link: str) -> None:
+        """Log the agent in on one Interaction Server with the media it serves there."""
+        medias = sorted(m for m, ln in a.media.items() if ln == link)
+        capacity = {m: 3 if m == "chat" else 1 for m in medias}
+        self.emit(ev.IxnAgentLogin, link=link, agent_id=a.emp, place=a.place, media=capacity)
+        for media in medias:
+            self.emit(ev.MediaReady, link=link, agent_id=a.emp, place=a.place, media=media)
+        self.partials.add((a.emp, link))
 
     def ready(self, a: _Agent) -> None:
         if not a.logged or a.state == "busy":
@@ -786,20 +787,8 @@ class _Generator:
             self.link_up[link] = True
             self.emit(ev.LinkConnected, link=link)
             for a in self.agents:
-                if a.logged:
-                    for media, ln in sorted(a.media.items()):
-                        if ln == link:
-                            self.emit(
-                                ev.IxnAgentLogin,
-                                link=link,
-                                agent_id=a.emp,
-                                place=a.place,
-                                media={media: 3 if media == "chat" else 1},
-                            )
-                            self.emit(
-                                ev.MediaReady, link=link, agent_id=a.emp, place=a.place, media=media
-                            )
-                            self.partials.add((a.emp, link))
+                if a.logged and link in a.media.values():
+                    self.ixn_login(a, link)
 
         self.at(self.rng.uniform(30, 300), restore)
 

@@ -188,10 +188,24 @@ def _pairs(mapping: Mapping[str, Any]) -> str:
     return ", ".join(f"{key}={value}" for key, value in mapping.items())
 
 
+#: Columns whose cells must not wrap (a time split over two lines is hard to read).
+_NO_WRAP: Final = frozenset({"since", "status", "agent", "place", "DN"})
+
+
 def _table(title: str, *columns: str) -> Table:
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
     for column in columns:
-        table.add_column(column)
+        if column in _NO_WRAP:
+            table.add_column(column, no_wrap=True)
+        else:
+            table.add_column(column, overflow="fold")
     return table
 
 
@@ -270,9 +284,10 @@ def render_agent_groups(rows: tuple[AgentGroupRow, ...]) -> Table:
     tenants = _multi_tenant(rows)
     columns = ["tenant"] if tenants else []
     table = _table("Agent groups", *columns, "group", "members", "by status")
+    table.show_lines = True  # one status per line: rule off each group
     table.columns[-2].justify = "right"
     for row in rows:
-        by_status = Text(", ").join(
+        by_status = Text("\n").join(
             Text(f"{name} {count}", style=STATUS_STYLE.get(name, ""))
             for name, count in row.counts.items()
         )
@@ -299,17 +314,16 @@ def render_report(report: ReplayReport, *, tables: bool = True) -> Group:
     object; empty kinds are left out."""
     parts: list[RenderableType] = [render_summary(report.summary)]
     if tables:
-        parts.append(Text())
         if report.agents:
-            parts.append(render_agents(report.agents))
+            parts += [Text(), render_agents(report.agents)]
         if report.places:
-            parts.append(render_places(report.places))
+            parts += [Text(), render_places(report.places)]
         if report.queues:
-            parts.append(render_queues(report.queues))
+            parts += [Text(), render_queues(report.queues)]
         if report.agent_groups:
-            parts.append(render_agent_groups(report.agent_groups))
+            parts += [Text(), render_agent_groups(report.agent_groups)]
         if report.staging_areas:
-            parts.append(render_staging_areas(report.staging_areas))
+            parts += [Text(), render_staging_areas(report.staging_areas)]
     return Group(*parts)
 
 

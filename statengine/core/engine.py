@@ -36,7 +36,9 @@ from statengine.core.state import (
     PlaceState,
     StatusChange,
 )
+from statengine.core.settings import EngineSettings
 from statengine.core.status import Status
+from statengine.core.stuck import clean_stuck
 from statengine.core.voice import VOICE_HANDLERS, resolve_dn
 from statengine.errors import BadEventError, InternalError, LocalProtocolError
 
@@ -98,6 +100,8 @@ class EngineStatistics:
     refused_by_reason: Mapping[str, int]
     #: events older than the engine clock, applied at the clock's time
     late_events: int
+    #: calls cleaned by the stuck-call guard
+    stuck_calls_cleaned: int
     actions: int
     status_changes: int
     open_calls: int
@@ -111,6 +115,12 @@ class _HasCenter(Protocol):
     @property
     def center(self) -> CenterConfig: ...
 
+    @property
+    def sections(self) -> Mapping[str, Any]: ...
+
+    @property
+    def source(self) -> str: ...
+
 
 @attrs.define(eq=False, init=False)
 class Engine:
@@ -122,9 +132,12 @@ class Engine:
             or skip and count it.
         now: the engine clock's start (POSIX ms). By default it starts at the
             first event fed.
+        settings: engine settings; by default those of the config's
+            ``[engine]`` section (or the defaults for a bare CenterConfig).
     """
 
     config: CenterConfig
+    settings: EngineSettings
     strict: bool
     _model: Model
     _now: int | None
@@ -133,14 +146,31 @@ class Engine:
     _late: int
     _n_actions: int
     _n_changes: int
+    _stuck: int
 
     def __init__(
-        self, config: CenterConfig | _HasCenter, *, strict: bool = True, now: int | None = None
+        self,
+        config: CenterConfig | _HasCenter,
+        *,
+        strict: bool = True,
+        now: int | None = None,
+        settings: EngineSettings | None = None,
     ) -> None:
-        center = config if isinstance(config, CenterConfig) else config.center
+        if isinstance(config, CenterConfig):
+            center = config
+            settings = settings or EngineSettings()
+        else:
+            center = config.center
+            settings = settings or EngineSettings.from_config(
+                config.sections.get("engine", {}), source=config.source
+            )
         self.config = center
+        self.settings = settings
         self.strict = strict
-        self._model = Model.from_config(center, now if now is not None else 0)
+        self._model = Model.from_config(
+            center, now if now is not None else 0, stuck_limits=settings.stuck_limits
+        )
+        self._stuck = 0
         self._now = now
         self._fed = 0
         self._refused = {}
@@ -179,16 +209,19 @@ class Engine:
         if self._now is None:
             self._start_clock(t)
         assert self._now is not None
+        model = self._model
         if t < self._now:
             self._late += 1
             t = self._now
         else:
+            if model.deadlines and model.deadlines[0][0] <= t:
+                self._stuck += clean_stuck(model, t)
             self._now = t
-        model = self._model
+        n_actions, n_changes = len(model.actions), len(model.changes)
         try:
             self._dispatch(event, t)
         except BadEventError as exc:
-            if model.actions or model.changes:
+            if len(model.actions) != n_actions or len(model.changes) != n_changes:
                 raise InternalError(
                     f"state changed before {type(event).__name__} was refused; please report"
                 ) from exc
@@ -197,8 +230,10 @@ class Engine:
             model.dirty_agents.clear()
             self._refused[exc.reason] = self._refused.get(exc.reason, 0) + 1
             if self.strict:
+                # what the stuck-call guard did just before stays queued and
+                # is returned by the next feed / advance
                 raise
-            return FeedResult(time=t, refused=exc)
+            return attrs.evolve(self._take(t), refused=exc)
         model.refresh(t)
         return self._take(t)
 
@@ -222,6 +257,8 @@ class Engine:
             self._start_clock(now)
         assert self._now is not None
         if now > self._now:
+            if self._model.deadlines and self._model.deadlines[0][0] <= now:
+                self._stuck += clean_stuck(self._model, now)
             self._now = now
         return self._take(self._now)
 
@@ -400,6 +437,7 @@ class Engine:
             events_refused=refused,
             refused_by_reason=MappingProxyType(dict(sorted(self._refused.items()))),
             late_events=self._late,
+            stuck_calls_cleaned=self._stuck,
             actions=self._n_actions,
             status_changes=self._n_changes,
             open_calls=len(m.calls),

@@ -17,6 +17,8 @@ refused event leaves the model untouched.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -289,6 +291,11 @@ class Model:
     interactions: dict[tuple[str, str], Any] = attrs.field(factory=dict)
     #: (tenant, name) -> staging area device
     staging: dict[tuple[str, str], Device] = attrs.field(factory=dict)
+    #: the stuck-call guard: action kind -> max age (ms), and a heap of
+    #: (deadline, seq, device, kind, conn id, start) (see :mod:`statengine.core.stuck`)
+    stuck_limits: Mapping[ActionKind, int] = attrs.field(factory=dict)
+    deadlines: list[tuple[int, int, Device, ActionKind, str, int]] = attrs.field(factory=list)
+    _seq: Iterator[int] = attrs.field(factory=itertools.count)
     # --- the batch being built by the current event ---
     actions: list[Action] = attrs.field(factory=list)
     changes: list[StatusChange] = attrs.field(factory=list)
@@ -298,9 +305,11 @@ class Model:
     dirty_agents: dict[AgentState, None] = attrs.field(factory=dict)
 
     @classmethod
-    def from_config(cls, config: CenterConfig, now: int) -> Model:
+    def from_config(
+        cls, config: CenterConfig, now: int, stuck_limits: Mapping[ActionKind, int] | None = None
+    ) -> Model:
         """Build the runtime objects; every link starts down (NotMonitored)."""
-        model = cls(config=config)
+        model = cls(config=config, stuck_limits=stuck_limits or {})
         for link in config.links:
             model.links[link.name] = link
             model.link_up[link.name] = False
@@ -409,7 +418,10 @@ class Model:
         )
         dev.open[(kind, conn_id)] = action
         self.actions.append(action)
-        self.touch(dev)
+        self.dirty_devices[dev] = None
+        limit = self.stuck_limits.get(kind)
+        if limit is not None:
+            heapq.heappush(self.deadlines, (t + limit, next(self._seq), dev, kind, conn_id, t))
         return action
 
     def end(self, dev: Device, kind: ActionKind, t: int, conn_id: str = "") -> Action | None:

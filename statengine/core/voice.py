@@ -67,7 +67,7 @@ def _call(model: Model, dn: DNState, conn_id: str) -> Call:
     return call
 
 
-def _forget_party(model: Model, dn: DNState, conn_id: str) -> None:
+def forget_party(model: Model, dn: DNState, conn_id: str) -> None:
     key = (dn.cfg.switch, conn_id)
     call = model.calls.get(key)
     if call is None:
@@ -81,7 +81,7 @@ def _queue_dn(model: Model, dn: DNState, queue_id: str) -> DNState | None:
     return model.dns_by_id.get(queue_id) if queue_id else None
 
 
-def _reflect(
+def reflect(
     model: Model,
     dn: DNState,
     leg: Leg,
@@ -400,7 +400,7 @@ def on_established(model: Model, event: ev.Established, t: int, dn: DNState) -> 
         ringing = model.end(dn, K.CallRinging, t, leg.conn_id)
         assert ringing is not None
         answered = model.instant(dn, K.CallAnswered, t, ringing, start=ringing.start)
-        _reflect(model, dn, leg, K.CallAnswered, t, answered)
+        reflect(model, dn, leg, K.CallAnswered, t, answered)
         _start_talk(model, dn, leg, t, call_type, 1)
     else:
         dialing = model.end(dn, K.CallDialing, t, leg.conn_id)
@@ -453,7 +453,7 @@ def _end_leg(
         else:
             kind = K.CallAbandonedFromRinging
         outcome = model.instant(dn, kind, t, ringing, start=ringing.start)
-        _reflect(model, dn, leg, kind, t, outcome)
+        reflect(model, dn, leg, kind, t, outcome)
     else:
         if leg.held:
             hold = model.end(dn, K.CallOnHold, t, leg.conn_id)
@@ -466,11 +466,11 @@ def _end_leg(
         model.instant(dn, completed, t, talk, start=talk.start)
         if call_state is ev.CallState.Transferred:
             model.instant(dn, K.CallTransferMade, t, talk)
-        _reflect(model, dn, leg, K.CallReleased, t, talk, start=talk.start)
+        reflect(model, dn, leg, K.CallReleased, t, talk, start=talk.start)
         if leg.queue:
             dn.acw_queue = leg.queue
     del dn.legs[leg.conn_id]
-    _forget_party(model, dn, leg.conn_id)
+    forget_party(model, dn, leg.conn_id)
     if not any(lg.state == "established" for lg in dn.legs.values()) and dn.pending_acw is not None:
         reasons = dn.pending_acw
         dn.pending_acw = None
@@ -546,7 +546,7 @@ def on_party_changed(model: Model, event: ev.PartyChanged, t: int, dn: DNState) 
             assert hold is not None
             model.instant(dn, K.CallRetrievedFromHold, t, hold, start=hold.start)
         del dn.legs[old_id]
-        _forget_party(model, dn, old_id)
+        forget_party(model, dn, old_id)
         new_leg = Leg(conn_id=event.conn_id, state="dialing", call_type=call_type, queue=leg.queue)
         dn.legs[event.conn_id] = new_leg
         _start_talk(model, dn, new_leg, t, call_type, -1)
@@ -555,7 +555,7 @@ def on_party_changed(model: Model, event: ev.PartyChanged, t: int, dn: DNState) 
         action = model.end(dn, kind, t, old_id)
         assert action is not None
         del dn.legs[old_id]
-        _forget_party(model, dn, old_id)
+        forget_party(model, dn, old_id)
         leg.conn_id = event.conn_id
         leg.call_type = call_type
         dn.legs[event.conn_id] = leg
@@ -763,7 +763,7 @@ def on_registered(model: Model, event: ev.Registered, t: int, dn: DNState) -> No
         for kind in (K.CallDialing, K.CallRinging, K.CallOnHold, leg.talk):
             if kind is not None:
                 model.end(dn, kind, t, conn_id)
-        _forget_party(model, dn, conn_id)
+        forget_party(model, dn, conn_id)
     if agent is not None:
         if not same:
             login(model, dn, agent, t, "")

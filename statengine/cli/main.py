@@ -1,0 +1,402 @@
+"""The ``statengine`` command: argument parsing, the commands, and the one
+place where errors become messages and exit statuses.
+
+Commands:
+
+``statengine replay [STREAM] [--config CONFIG] [--strict] [--json]``
+    Feed a recorded event stream (:mod:`statengine.streams`) to an
+    :class:`~statengine.Engine` and print what happened and the final state.
+    Without ``STREAM`` it replays the sample bundled in the package
+    (``configs/samples/example.msgpack``) on the packaged ``example`` center.
+
+This module is an edge (``shared/DESIGN.md``): it owns the files, the wall
+clock (``time.perf_counter`` for the events/s figure) and the terminal; the
+engine only sees events. Data is gathered into the values of
+:mod:`statengine.cli.render` first, then rendered.
+
+Errors are translated here once (``shared/STYLE.md`` D.16):
+
+* every expected :class:`~statengine.errors.StatEngineError` (a bad config, a
+  bad stream file, a refused event in ``--strict``) prints one line
+  ``statengine: error: ...`` on stderr and exits with status 2, no traceback;
+* argparse usage errors exit with status 2 as well;
+* Ctrl-C exits with status 130 after printing what was done;
+* :class:`~statengine.errors.InternalError` is a bug, not an expected error:
+  it keeps its traceback so that it can be reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.resources
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+from rich.console import Console
+
+from statengine import __version__
+from statengine.cli.render import (
+    AgentGroupRow,
+    AgentRow,
+    PlaceRow,
+    QueueRow,
+    ReplayReport,
+    ReplaySummary,
+    StagingAreaRow,
+    render_report,
+    report_to_json,
+)
+from statengine.config import Config, load_config, load_packaged, packaged_configs
+from statengine.core.actions import ActionKind
+from statengine.core.engine import Engine
+from statengine.core.events import to_record
+from statengine.core.objects import ObjectType
+from statengine.core.status import Status
+from statengine.errors import BadEventError, ConfigError, InternalError, StatEngineError
+from statengine.streams import StreamReader, read_stream
+
+__all__ = ["build_parser", "main"]
+
+PROG: Final = "statengine"
+
+#: Exit statuses.
+EXIT_OK: Final = 0
+EXIT_ERROR: Final = 2
+EXIT_INTERRUPTED: Final = 130
+
+#: The stream ``statengine replay`` plays when given none, inside the package.
+SAMPLE_PACKAGE: Final = "configs"
+SAMPLE_PATH: Final = ("samples", "example.msgpack")
+#: The packaged configuration of the sample, if its header names none.
+SAMPLE_CONFIG: Final = "example"
+
+#: A refused event is quoted in the error message up to this many characters.
+_MAX_QUOTED: Final = 300
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default: ``sys.argv[1:]``).
+
+    Returns:
+        the exit status: 0 on success, 2 for a usage error or any expected
+        :class:`StatEngineError`, 130 when interrupted.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # usage errors, --help, --version
+        return exc.code if isinstance(exc.code, int) else EXIT_OK if exc.code is None else 1
+    try:
+        status: int = args.handler(args)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except InternalError:
+        raise
+    except StatEngineError as exc:
+        return _fail(str(exc))
+    except BrokenPipeError:
+        # The reader of our output went away (``statengine replay | head``).
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_ERROR
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="statengine: an event-driven statistics engine for contact centers.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    replay = commands.add_parser(
+        "replay",
+        help="feed a recorded event stream to the engine and show the final state",
+        description=(
+            "Feed a recorded event stream (msgpack or JSON Lines) to the engine, then print "
+            "a summary (events fed, applied, refused by reason, speed) and the final state "
+            "of agents, places, queues, agent groups and staging areas. Without STREAM, "
+            "replays the sample bundled with statengine on the packaged 'example' center."
+        ),
+    )
+    replay.add_argument(
+        "stream", nargs="?", metavar="STREAM", help="stream file (default: the bundled sample)"
+    )
+    replay.add_argument(
+        "--config",
+        metavar="CONFIG",
+        help=(
+            "a TOML configuration file, or the name of a packaged one"
+            f" ({', '.join(packaged_configs())}); default: the name in the stream header"
+        ),
+    )
+    replay.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop at the first refused event (exit 2) instead of skipping and counting it",
+    )
+    replay.add_argument(
+        "--json", action="store_true", help="print the report as JSON instead of tables"
+    )
+    replay.set_defaults(handler=cmd_replay)
+    return parser
+
+
+def _fail(message: str) -> int:
+    one_line = " ".join(message.split())
+    print(f"{PROG}: error: {one_line}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+# --------------------------------------------------------------------------
+# replay
+# --------------------------------------------------------------------------
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """``statengine replay``: see the module docstring."""
+    with _stream_file(args.stream) as (path, label):
+        with read_stream(path) as reader:
+            config = _replay_config(args.config, reader, label, bundled=args.stream is None)
+            engine = Engine(config, strict=args.strict)
+            try:
+                progress = _feed(engine, reader)
+            except BadEventError as exc:
+                return _fail(_refusal_message(exc, engine, label))
+        summary = _summary(engine, progress, label, config.source)
+        report = _gather(engine, summary, progress) if not progress.interrupted else None
+    if report is None:  # interrupted: the counters are right, the state may be half-changed
+        report = ReplayReport(summary=summary)
+    tables = not progress.interrupted
+    if args.json:
+        sys.stdout.write(json.dumps(report_to_json(report, tables=tables), indent=2) + "\n")
+    else:
+        Console(highlight=False).print(render_report(report, tables=tables))
+    if progress.interrupted:
+        print(
+            f"{PROG}: interrupted after {summary.events_fed:,} events; the state shown"
+            " is not the end of the stream",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _stream_file(stream: str | None) -> Iterator[tuple[Path, str]]:
+    """The file to read and how to name it: ``stream``, or the bundled sample
+    (through importlib.resources, so it works from any installation)."""
+    if stream is not None:
+        yield Path(stream), stream
+        return
+    resource = importlib.resources.files(SAMPLE_PACKAGE).joinpath(*SAMPLE_PATH)
+    with importlib.resources.as_file(resource) as path:
+        yield path, f"package:{SAMPLE_PACKAGE}/{'/'.join(SAMPLE_PATH)}"
+
+
+def load_config_arg(value: str) -> Config:
+    """A ``--config`` value: a TOML file, or the name of a packaged configuration.
+
+    A value naming an existing file, ending in ``.toml`` or containing a path
+    separator is a file; anything else a packaged name.
+
+    Raises:
+        ConfigError: no such file or packaged configuration, or it is invalid.
+    """
+    path = Path(value)
+    if path.is_file() or path.suffix == ".toml" or "/" in value or os.sep in value:
+        return load_config(path)
+    return load_packaged(value)
+
+
+def _replay_config(
+    option: str | None, reader: StreamReader, label: str, *, bundled: bool
+) -> Config:
+    """``--config`` if given, else the packaged configuration the stream header names."""
+    if option is not None:
+        return load_config_arg(option)
+    name = reader.header.meta.get("config")
+    if name is None and bundled:
+        name = SAMPLE_CONFIG
+    available = packaged_configs()
+    if not isinstance(name, str) or name not in available:
+        found = "no configuration" if name is None else "an unknown configuration"
+        raise ConfigError(
+            f"the stream header names {found}; give --config",
+            path="meta.config",
+            expected="one of: " + ", ".join(available),
+            found=name,
+            source=label,
+        )
+    return load_packaged(name)
+
+
+@attrs.define(eq=False)
+class _Progress:
+    """What the edge measured while feeding (the engine counts the rest)."""
+
+    first_time: int | None = None
+    elapsed_s: float = 0.0
+    interrupted: bool = False
+    #: (tenant, staging area) -> interactions waiting in it now
+    backlog: dict[tuple[str, str], set[str]] = attrs.field(factory=dict)
+
+
+def _feed(engine: Engine, reader: StreamReader) -> _Progress:
+    """Feed every event of ``reader``; Ctrl-C stops early and is recorded.
+
+    Staging-area backlogs are tallied from the ``InteractionWaiting`` actions
+    the engine returns (they open when an interaction enters an area and
+    close when it leaves).
+    """
+    progress = _Progress()
+    backlog = progress.backlog
+    waiting = ActionKind.InteractionWaiting
+    feed = engine.feed
+    start = time.perf_counter()
+    try:
+        for event in reader:
+            if progress.first_time is None:
+                progress.first_time = event.time
+            result = feed(event)
+            for action in result.actions:
+                if action.kind is waiting:
+                    key = (action.device.tenant, action.device.id)
+                    if action.end is None:
+                        backlog.setdefault(key, set()).add(action.conn_id)
+                    else:
+                        backlog.get(key, set()).discard(action.conn_id)
+    except KeyboardInterrupt:
+        progress.interrupted = True
+    finally:
+        progress.elapsed_s = time.perf_counter() - start
+    return progress
+
+
+def _refusal_message(exc: BadEventError, engine: Engine, label: str) -> str:
+    """``<stream>: record <n>: <why>: <the event as recorded>``, on one line."""
+    record = json.dumps(to_record(exc.event), ensure_ascii=False, separators=(",", ":"))
+    if len(record) > _MAX_QUOTED:
+        record = record[: _MAX_QUOTED - 3] + "..."
+    index = engine.statistics().events_fed
+    return f"{label}: record {index}: {exc}: {record} (replay without --strict to skip it)"
+
+
+def _local(ms: int, zone: tzinfo) -> str:
+    """POSIX milliseconds as a local date and time of ``zone`` (to the second)."""
+    return datetime.fromtimestamp(ms // 1000, zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def _summary(engine: Engine, progress: _Progress, label: str, source: str) -> ReplaySummary:
+    stats = engine.statistics()
+    zone = engine.config.tenants[0].timezone
+    first = progress.first_time
+    return ReplaySummary(
+        stream=label,
+        config=source,
+        strict=engine.strict,
+        interrupted=progress.interrupted,
+        events_fed=stats.events_fed,
+        events_applied=stats.events_applied,
+        events_refused=stats.events_refused,
+        refused_by_reason=stats.refused_by_reason,
+        late_events=stats.late_events,
+        actions=stats.actions,
+        status_changes=stats.status_changes,
+        elapsed_s=progress.elapsed_s,
+        first_event=_local(first, zone) if first is not None else None,
+        last_event=_local(stats.now, zone) if stats.now is not None else None,
+    )
+
+
+def _gather(engine: Engine, summary: ReplaySummary, progress: _Progress) -> ReplayReport:
+    """Read the final state out of the engine into report rows."""
+    center = engine.config
+    zones = {tenant.name: tenant.timezone for tenant in center.tenants}
+
+    def reasons(action: Any) -> dict[str, Any]:
+        return dict(action.reasons) if action is not None else {}
+
+    agents = []
+    for ref in engine.objects(ObjectType.Agent):
+        info = engine.status(ref)
+        node = engine.current_state(ref)
+        agents.append(
+            AgentRow(
+                tenant=ref.tenant,
+                employee_id=ref.id,
+                status=info.status.name,
+                since_ms=info.since,
+                since=_local(info.since, zones[ref.tenant]),
+                places=tuple(c.ref.id for c in node.children if c.ref.type is ObjectType.Place),
+                reasons=reasons(info.action),
+            )
+        )
+    places = []
+    for ref in engine.objects(ObjectType.Place):
+        info = engine.status(ref)
+        places.append(
+            PlaceRow(
+                tenant=ref.tenant,
+                name=ref.id,
+                status=info.status.name,
+                since_ms=info.since,
+                since=_local(info.since, zones[ref.tenant]),
+                reasons=reasons(info.action),
+            )
+        )
+    queues = []
+    for kind in (ObjectType.Queue, ObjectType.RoutePoint):
+        for ref in engine.objects(kind):
+            node = engine.current_state(ref)
+            waiting = sum(
+                1 for a in node.actions if a.kind is ActionKind.CallWait and a.end is None
+            )
+            queues.append(
+                QueueRow(
+                    tenant=ref.tenant,
+                    id=ref.id,
+                    type=kind.name,
+                    status=node.status.name,
+                    waiting=waiting,
+                )
+            )
+    groups = []
+    for ref in engine.objects(ObjectType.GroupAgents):
+        counts = engine.group_status(ref)
+        groups.append(
+            AgentGroupRow(
+                tenant=ref.tenant,
+                name=ref.id,
+                counts={s.name: counts[s] for s in Status if counts.get(s, 0)},
+            )
+        )
+    areas = tuple(
+        StagingAreaRow(
+            tenant=area.tenant,
+            name=area.name,
+            media=area.media,
+            backlog=len(progress.backlog.get((area.tenant, area.name), ())),
+        )
+        for area in center.staging_areas
+    )
+    return ReplayReport(
+        summary=summary,
+        agents=tuple(agents),
+        places=tuple(places),
+        queues=tuple(queues),
+        agent_groups=tuple(groups),
+        staging_areas=areas,
+    )
