@@ -28,6 +28,7 @@ from statengine.core.configchange import CONFIG_HANDLERS
 from statengine.core.media import INTERACTION_HANDLERS, MEDIA_HANDLERS
 from statengine.core.monitoring import LINK_HANDLERS, MONITORING_HANDLERS
 from statengine.core.objects import CenterConfig, LinkKind, ObjectRef, ObjectType
+from statengine.core.settings import EngineSettings
 from statengine.core.state import (
     AgentState,
     Device,
@@ -36,7 +37,6 @@ from statengine.core.state import (
     PlaceState,
     StatusChange,
 )
-from statengine.core.settings import EngineSettings
 from statengine.core.status import Status
 from statengine.core.stuck import clean_stuck
 from statengine.core.voice import VOICE_HANDLERS, resolve_dn

@@ -16,7 +16,7 @@ import pytest
 
 from statengine.core import events as ev
 
-from .helpers import Scenario, Step, e, run_flow
+from .helpers import Step, e, run_flow
 
 IN = ev.CallType.Inbound
 OUT = ev.CallType.Outbound

@@ -79,4 +79,5 @@ def test_stuck_calls_are_cleaned_at_their_deadline() -> None:
     assert engine.model.calls == {}
     assert engine.statistics().stuck_calls_cleaned == 2
     dn = engine.model.dns_by_id["5000@SW1"]
-    assert dn.legs == {} and dn.status.name == "Monitored" and dn.since == t0 + 603_000
+    assert dn.legs == {}
+    assert (dn.status.name, dn.since) == ("Monitored", t0 + 603_000)
