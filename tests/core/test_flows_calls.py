@@ -15,8 +15,9 @@ from __future__ import annotations
 import pytest
 
 from statengine.core import events as ev
+from statengine.core.actions import Action
 
-from .helpers import Step, e, run_flow
+from .helpers import Scenario, Step, e, fmt, run_flow
 
 IN = ev.CallType.Inbound
 OUT = ev.CallType.Outbound
@@ -1476,3 +1477,69 @@ def test_call_flow(name: str) -> None:
     sc = run_flow(FLOWS[name], WATCH)
     # every flow ends with no call left anywhere
     assert sc.engine.statistics().open_calls == 0
+
+
+def _actions_of(name: str) -> list[Action]:
+    sc = Scenario()
+    out: list[Action] = []
+    for step in FLOWS[name]:
+        out.extend(sc.feed(step.event).actions)
+    return out
+
+
+def _one(actions: list[Action], text: str) -> Action:
+    found = [a for a in actions if fmt(a) == text]
+    assert len(found) == 1, (text, [fmt(a) for a in actions])
+    return found[0]
+
+
+def test_call_data_follows_the_call_from_routing_point_to_agent() -> None:
+    """ANI, DNIS and user data given at the routing point, and attached data
+    changed there, reach the actions at the agent; an action opened before a
+    change keeps the data it was opened with (so does its closing record)."""
+    actions = _actions_of("route_point")
+    wait = _one(actions, "+CallWait@9000/c1")
+    assert (wait.ani, wait.dnis, dict(wait.user_data)) == ("5551234", "9000", {"Lang": "en"})
+    distributed = _one(actions, "!CallDistributed@9000/c1 10s")
+    assert dict(distributed.user_data) == {"Lang": "en"}
+    ringing = _one(actions, "+CallRinging@5002/c1")
+    assert (ringing.ani, ringing.dnis, dict(ringing.user_data)) == (
+        "5551234",
+        "9000",
+        {"Lang": "en", "Segment": "Gold"},
+    )
+    assert (ringing.agent, ringing.place, ringing.queue) == ("1002", "P02", "9000@SW1")
+    completed = _one(actions, "!CallInboundCompleted@5002/c1 17s")
+    assert dict(completed.user_data) == {"Lang": "en", "Segment": "Gold"}
+    user_event = _one(actions, "!UserEventReceived@5002/c1")
+    assert dict(user_event.user_data) == {"Step": "talk"}
+
+
+def test_retrospective_actions_carry_the_start_of_what_they_close() -> None:
+    actions = _actions_of("inbound_via_queue")
+    ringing = _one(actions, "-CallRinging@5001/c1 5s")
+    answered = _one(actions, "!CallAnswered@5001/c1 5s")
+    assert (answered.start, answered.end) == (ringing.start, ringing.end)
+    wait = _one(actions, "-CallWait@8001/c1 5s")
+    on_queue = _one(actions, "!CallAnswered@8001/c1 10s")
+    assert (on_queue.start, on_queue.end) == (wait.start, answered.end)
+    assert (on_queue.agent, on_queue.place, on_queue.queue) == ("1001", "P01", "8001@SW1")
+    hold = _one(actions, "-CallOnHold@5001/c1 10s")
+    retrieved = _one(actions, "!CallRetrievedFromHold@5001/c1 10s")
+    assert (retrieved.start, retrieved.end) == (hold.start, hold.end)
+    talk = _one(actions, "-CallInbound@5001/c1 40s")
+    assert (talk.ani, talk.dnis, talk.queue) == ("5551234", "8001", "8001@SW1")
+
+
+def test_status_is_defined_by_the_held_call_while_on_hold() -> None:
+    """DOMAIN 10.6 item 1: on hold the status is CallOnHold, defined by the
+    CallOnHold action, although CallInbound goes on."""
+    sc = Scenario()
+    for step in FLOWS["inbound_via_queue"][:-2]:
+        sc.feed(step.event)
+    info = sc.engine.status(sc.ref("5001"))
+    assert info.status.name == "CallOnHold"
+    assert info.action is not None
+    assert fmt(info.action) == "+CallOnHold@5001/c1"
+    open_kinds = [a.kind.value for a in sc.engine.current_state(sc.ref("5001")).actions]
+    assert open_kinds == ["LoggedIn", "WaitForNextCall", "CallInbound", "CallOnHold"]
