@@ -23,6 +23,7 @@ from statengine.core import events as ev
 from statengine.core.actions import ActionKind
 from statengine.core.objects import LinkConfig, LinkKind
 from statengine.core.state import Device, DNState, Model
+from statengine.core.voice import sync_pseudo
 from statengine.errors import BadEventError
 
 __all__ = ["LINK_HANDLERS", "MONITORING_HANDLERS", "drop_partial"]
@@ -48,6 +49,10 @@ def set_monitored(model: Model, dev: Device, monitored: bool, t: int) -> None:
         model.start(dev, K.Monitored, t)
     dev.monitored = monitored
     model.touch(dev)
+    if isinstance(dev, DNState) and not dev.mediation:
+        # the queue pseudo-actions of this DN mirror its LoggedIn, mode and
+        # calls: a DN that is lost ends them with the rest
+        sync_pseudo(model, dev, t)
 
 
 def _forget_calls(model: Model, switch: str, dn: DNState | None = None) -> None:
@@ -140,6 +145,12 @@ def on_dn_back_in_service(model: Model, event: ev.DNBackInService, t: int, dn: D
     if dn.monitored:
         raise BadEventError(event, "dn-in-service", f"{dn.cfg.id} is already monitored")
     set_monitored(model, dn, True, t)
+    if dn.mediation:
+        # a queue back in service gets the pseudo-actions of the agents still
+        # logged into it (after a link loss, their Registered does it)
+        for other in model.dns_by_switch.get(dn.cfg.switch, ()):
+            if other.login_queue == dn.cfg.id:
+                sync_pseudo(model, other, t)
 
 
 #: Link-level events -> handler(model, event, t, link).

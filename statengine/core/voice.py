@@ -147,8 +147,9 @@ def sync_pseudo(model: Model, dn: DNState, t: int) -> None:
     """Keep the queue pseudo-actions of the DN's agent in step (DOMAIN §3.4).
 
     On the queue the agent logged into: AgentLogin(Mediation) while logged
-    in, AgentReady while ready, AgentActive while the DN has a call. The
-    conn id of a pseudo-action is the agent's DN id, so each DN counts once.
+    in (LoggedIn open on the DN), AgentReady while ready, AgentActive while
+    the DN has a call; none while the queue is not monitored. The conn id of
+    a pseudo-action is the agent's DN id, so each DN counts once.
     """
     if not dn.login_queue:
         return
@@ -157,10 +158,11 @@ def sync_pseudo(model: Model, dn: DNState, t: int) -> None:
         return
     key = dn.cfg.id
     agent_id, place = who(dn)
+    logged_in = dn.agent is not None and (K.LoggedIn, "") in dn.open and queue.monitored
     want = {
-        K.AgentLoginQueue: dn.agent is not None,
-        K.AgentReady: dn.agent is not None and dn.mode == "ready",
-        K.AgentActive: dn.agent is not None and bool(dn.legs),
+        K.AgentLoginQueue: logged_in,
+        K.AgentReady: logged_in and dn.mode == "ready",
+        K.AgentActive: logged_in and bool(dn.legs),
     }
     for kind, wanted in want.items():
         present = (kind, key) in queue.open
