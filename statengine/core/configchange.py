@@ -52,16 +52,14 @@ def on_added_to_group(model: Model, event: ev.AgentAddedToGroup, t: int) -> None
     agent, group = _agent(model, event), _static_group(model, event)
     if agent in group.members:
         raise BadEventError(event, "already-member", f"{event.agent_id!r} is in {event.group!r}")
-    group.add(agent)
-    agent.groups.add(group)
+    model.join(group, agent)
 
 
 def on_removed_from_group(model: Model, event: ev.AgentRemovedFromGroup, t: int) -> None:
     agent, group = _agent(model, event), _static_group(model, event)
     if agent not in group.members:
         raise BadEventError(event, "not-member", f"{event.agent_id!r} is not in {event.group!r}")
-    group.remove(agent)
-    agent.groups.discard(group)
+    model.leave(group, agent)
 
 
 def on_agent_added(model: Model, event: ev.AgentAdded, t: int) -> None:
@@ -95,9 +93,8 @@ def on_agent_removed(model: Model, event: ev.AgentRemoved, t: int) -> None:
     agent = _agent(model, event)
     if agent.logged_in:
         raise BadEventError(event, "logged-in", f"{event.agent_id!r} is logged in")
-    for group in list(agent.groups):
-        group.remove(agent)
-    agent.groups.clear()
+    for group in sorted(agent.groups, key=lambda g: g.ref):
+        model.leave(group, agent)
     for switch, code in agent.cfg.logins.items():
         model.agent_by_login.pop((switch, code), None)
     del model.agents[(event.tenant, event.agent_id)]

@@ -33,6 +33,7 @@ from statengine.core.state import (
     AgentState,
     Device,
     GroupState,
+    MembershipChange,
     Model,
     PlaceState,
     StatusChange,
@@ -55,6 +56,8 @@ class FeedResult:
     #: instantaneous ones (momentary / retrospective), in the order they happened
     actions: tuple[Action, ...] = ()
     status_changes: tuple[StatusChange, ...] = ()
+    #: group membership changes (virtual groups, configuration changes)
+    memberships: tuple[MembershipChange, ...] = ()
     #: statistic notifications (filled in from milestone 1 step 3 on)
     notifications: tuple[Any, ...] = ()
     #: in tolerant mode, why the event was refused (None if applied)
@@ -218,10 +221,14 @@ class Engine:
                 self._stuck += clean_stuck(model, t)
             self._now = t
         n_actions, n_changes = len(model.actions), len(model.changes)
+        n_memberships = len(model.memberships)
+        model.now = t
         try:
             self._dispatch(event, t)
         except BadEventError as exc:
-            if len(model.actions) != n_actions or len(model.changes) != n_changes:
+            if (len(model.actions), len(model.changes), len(model.memberships)) != (
+                n_actions, n_changes, n_memberships
+            ):
                 raise InternalError(
                     f"state changed before {type(event).__name__} was refused; please report"
                 ) from exc
@@ -265,11 +272,15 @@ class Engine:
     def _take(self, t: int) -> FeedResult:
         model = self._model
         actions, changes = tuple(model.actions), tuple(model.changes)
+        memberships = tuple(model.memberships)
         model.actions.clear()
         model.changes.clear()
+        model.memberships.clear()
         self._n_actions += len(actions)
         self._n_changes += len(changes)
-        return FeedResult(time=t, actions=actions, status_changes=changes)
+        return FeedResult(
+            time=t, actions=actions, status_changes=changes, memberships=memberships
+        )
 
     def _dispatch(self, event: ev.Event, t: int) -> None:
         model = self._model

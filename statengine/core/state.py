@@ -47,6 +47,7 @@ __all__ = [
     "GroupState",
     "Leg",
     "MediaChannel",
+    "MembershipChange",
     "Model",
     "Partial",
     "PlaceState",
@@ -54,6 +55,17 @@ __all__ = [
 ]
 
 _EMPTY_KV: Mapping[str, str | int] = MappingProxyType({})
+
+
+@attrs.frozen(kw_only=True)
+class MembershipChange:
+    """An agent or place joined or left a group (virtual groups follow skills
+    and logins; static ones follow configuration changes)."""
+
+    group: ObjectRef
+    member: ObjectRef
+    joined: bool
+    time: int
 
 
 @attrs.frozen(kw_only=True)
@@ -299,6 +311,9 @@ class Model:
     # --- the batch being built by the current event ---
     actions: list[Action] = attrs.field(factory=list)
     changes: list[StatusChange] = attrs.field(factory=list)
+    memberships: list[MembershipChange] = attrs.field(factory=list)
+    #: the time of the event being applied (membership changes are stamped with it)
+    now: int = 0
     # insertion-ordered sets (dicts): deterministic, deduplicated, no sorting
     dirty_devices: dict[Device, None] = attrs.field(factory=dict)
     dirty_places: dict[PlaceState, None] = attrs.field(factory=dict)
@@ -378,6 +393,7 @@ class Model:
             model.staging[(sa.tenant, sa.name)] = StagingArea(ref=ref, link="", since=now)
         for agent in model.agents.values():
             model.update_virtual_membership(agent, model.virtual_groups)
+        model.memberships.clear()  # the initial membership is configuration, not a change
         return model
 
     # ----------------------------------------------------------------------
@@ -559,11 +575,23 @@ class Model:
                 continue
             member = expr.evaluate(agent.skills, lambda arg: self.logged_in_arg(agent, arg))
             if member and agent not in group.members:
-                group.add(agent)
-                agent.groups.add(group)
+                self.join(group, agent)
             elif not member and agent in group.members:
-                group.remove(agent)
-                agent.groups.discard(group)
+                self.leave(group, agent)
+
+    def join(self, group: GroupState, agent: AgentState) -> None:
+        group.add(agent)
+        agent.groups.add(group)
+        self.memberships.append(
+            MembershipChange(group=group.ref, member=agent.ref, joined=True, time=self.now)
+        )
+
+    def leave(self, group: GroupState, agent: AgentState) -> None:
+        group.remove(agent)
+        agent.groups.discard(group)
+        self.memberships.append(
+            MembershipChange(group=group.ref, member=agent.ref, joined=False, time=self.now)
+        )
 
     def groups_for_login_change(self, agent: AgentState) -> Iterator[GroupState]:
         """Virtual groups whose script may change when ``agent`` logs in or out."""

@@ -36,6 +36,7 @@ def clean_stuck(model: Model, until: int) -> int:
         action = dev.open.get((kind, conn_id))
         if action is None or action.start != start or not isinstance(dev, DNState):
             continue
+        model.now = deadline
         if dev.mediation:
             _clean_wait(model, dev, conn_id, deadline)
         else:
