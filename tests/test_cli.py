@@ -257,6 +257,11 @@ def test_missing_stream_file(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert "no such file" in line
 
 
+def test_stream_that_is_a_directory(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    line = assert_one_line_error(*run(capsys, "replay", str(tmp_path), "--config", "example"))
+    assert str(tmp_path) in line
+
+
 @pytest.mark.parametrize(
     "content",
     [

@@ -55,7 +55,7 @@ from statengine.cli.render import (
     report_to_json,
 )
 from statengine.config import Config, load_config, load_packaged, packaged_configs
-from statengine.core.actions import ActionKind
+from statengine.core.actions import Action, ActionKind
 from statengine.core.engine import Engine
 from statengine.core.events import to_record
 from statengine.core.objects import ObjectType
@@ -168,13 +168,16 @@ def _fail(message: str) -> int:
 def cmd_replay(args: argparse.Namespace) -> int:
     """``statengine replay``: see the module docstring."""
     with _stream_file(args.stream) as (path, label):
-        with read_stream(path) as reader:
-            config = _replay_config(args.config, reader, label, bundled=args.stream is None)
-            engine = Engine(config, strict=args.strict)
-            try:
-                progress = _feed(engine, reader)
-            except BadEventError as exc:
-                return _fail(_refusal_message(exc, engine, label))
+        try:
+            with read_stream(path) as reader:
+                config = _replay_config(args.config, reader, label, bundled=args.stream is None)
+                engine = Engine(config, strict=args.strict)
+                try:
+                    progress = _feed(engine, reader)
+                except BadEventError as exc:
+                    return _fail(_refusal_message(exc, engine, label))
+        except OSError as exc:  # read_stream reports missing files; this is the rest (EIO...)
+            return _fail(f"{label}: cannot read the stream: {exc.strerror or exc}")
         summary = _summary(engine, progress, label, config.source)
         report = _gather(engine, summary, progress) if not progress.interrupted else None
     if report is None:  # interrupted: the counters are right, the state may be half-changed
@@ -326,7 +329,7 @@ def _gather(engine: Engine, summary: ReplaySummary, progress: _Progress) -> Repl
     center = engine.config
     zones = {tenant.name: tenant.timezone for tenant in center.tenants}
 
-    def reasons(action: Any) -> dict[str, Any]:
+    def reasons(action: Action | None) -> dict[str, Any]:
         return dict(action.reasons) if action is not None else {}
 
     agents = []

@@ -53,7 +53,6 @@ __all__ = [
     "example_config",
     "fmt",
     "fmt_change",
-    "group_members",
     "model_snapshot",
     "ms",
     "run_flow",
@@ -238,7 +237,8 @@ class Scenario:
             return "LoggedOut"
         if ref.type in (ObjectType.GroupAgents, ObjectType.GroupPlaces):
             group = self.model.groups[ref]
-            return {"LoggedOut": len(group.members)} if group.members else {}
+            first = "LoggedOut" if ref.type is ObjectType.GroupAgents else "NotMonitored"
+            return {first: len(group.members)} if group.members else {}
         return "NotMonitored"
 
 
@@ -312,9 +312,14 @@ def model_snapshot(model: Model) -> dict[str, Any]:
             dict(agent.skills),
             [d.ref.id for d in agent.voice_dns],
             {
-                link: {m: (*dev(c), c.ready, c.capacity, dict(c.interactions), dict(c.reasons))}
+                link: (
+                    p.place.ref.id,
+                    {
+                        m: (*dev(c), c.ready, c.capacity, dict(c.interactions), dict(c.reasons))
+                        for m, c in p.channels.items()
+                    },
+                )
                 for link, p in agent.partials.items()
-                for m, c in p.channels.items()
             },
             sorted(g.ref.id for g in agent.groups),
         )
@@ -334,7 +339,3 @@ def model_snapshot(model: Model) -> dict[str, Any]:
         set(model.dirty_agents),
     )
     return out
-
-
-def group_members(sc: Scenario, name: str) -> list[str]:
-    return [r.id for r in sc.engine.group_members(sc.ref(name))]

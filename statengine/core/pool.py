@@ -1,0 +1,681 @@
+"""The persistent statistic pool (DOMAIN §6.3, §7; seed 002).
+
+Every statistic a client opens joins the pool, keyed by its object and the
+canonical form of its definition (stat type, time profile, time ranges,
+filter), so the same statistic opened by many subscribers is computed once.
+It keeps being computed after its last subscriber leaves, and is dropped
+``keep`` (three days by default) after it was last requested (opened,
+peeked or closed) — never while a subscription is open. Unsubscribed
+statistics wait in a sorted index by last-request time, so expiry never
+scans the pool.
+
+Routing, so that an event costs work proportional to the statistics it
+touches, not to the pool:
+
+* actions: ``target object -> action kind -> aggregates``; the targets of an
+  action are its device, its queue groups, switch and tenant, its place and
+  agent and their groups (DOMAIN §1.5). A durable action remembers which
+  aggregates took its start, so its end reaches the same ones even if the
+  agent left a group meanwhile;
+* statuses: ``member -> status aggregates`` following that member;
+* group membership: ``group -> status aggregates`` of statistics on it.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import tzinfo
+from typing import Any
+
+import attrs
+from sortedcontainers import SortedList
+
+from statengine.core.actions import ACTION_CLASS, Action, ActionClass, ActionKind
+from statengine.core.aggregates import ActionAggregate, StatusAggregate
+from statengine.core.categories import ORDERED, TIME_VARYING, Statistic, StatKey
+from statengine.core.notify import (
+    Notification,
+    NotificationSettings,
+    NotifyMode,
+    Reason,
+    Subscription,
+    changed_enough,
+)
+from statengine.core.objects import ObjectRef, ObjectType
+from statengine.core.profiles import ProfileKind, TimeProfile
+from statengine.core.state import Device, MembershipChange, Model, StatusChange
+from statengine.core.stattypes import (
+    DEFAULT_TIME_RANGE,
+    TIME_RANGE_CATEGORIES,
+    Category,
+    Mask,
+    StatType,
+    Subject,
+    TimeRange,
+)
+from statengine.errors import LocalProtocolError
+
+__all__ = ["DEFAULT_KEEP_MS", "Pool", "PoolStatistics"]
+
+#: Statistics leave the pool three days after they were last requested (seed 002).
+DEFAULT_KEEP_MS = 3 * 24 * 3_600_000
+
+_DURABLE = ActionClass.DURABLE
+_ABANDONED = Mask.parse("CallAbandoned,CallAbandonedFromRinging", Subject.DNAction)
+_T = ObjectType
+_DN_TYPES = frozenset({_T.RegDN, _T.Queue, _T.RoutePoint})
+
+Value = int | float
+OpenKey = tuple[ObjectRef, ActionKind, str]
+
+
+@attrs.frozen(kw_only=True)
+class PoolStatistics:
+    """What the pool holds (``engine.pool_statistics()``)."""
+
+    #: statistics computed now
+    statistics: int
+    #: open subscriptions
+    subscriptions: int
+    #: statistics kept with no subscriber, waiting for their expiry
+    unsubscribed: int
+    #: statistics dropped after their keep period
+    expired: int
+    aggregates: int
+    #: rough size of the aggregates in bytes (``sys.getsizeof`` of their parts)
+    approx_bytes: int
+
+
+@attrs.define(eq=False)
+class _Entry:
+    """An aggregate in the routing index, with the statistic it feeds."""
+
+    agg: Any
+    stat: Statistic
+    media: frozenset[str] | None
+
+
+@attrs.define(eq=False)
+class Pool:
+    """The statistic pool over one engine model. Owned by :class:`Engine`."""
+
+    model: Model
+    stat_types: Mapping[str, StatType]
+    profiles: Mapping[str, TimeProfile]
+    time_ranges: Mapping[str, TimeRange]
+    zones: Mapping[str, tzinfo] = attrs.field(factory=dict)
+    keep: int = DEFAULT_KEEP_MS
+    #: how often (ms of engine time) clock-driven values are re-evaluated
+    granularity: int = 1000
+    stats: dict[StatKey, Statistic] = attrs.field(factory=dict)
+    subscriptions: dict[tuple[str, Any], Subscription] = attrs.field(factory=dict)
+    out: list[Notification] = attrs.field(factory=list)
+    _by_target: dict[ObjectRef, dict[ActionKind, list[_Entry]]] = attrs.field(factory=dict)
+    _open_routes: dict[OpenKey, list[_Entry]] = attrs.field(factory=dict)
+    _by_member: dict[ObjectRef, list[_Entry]] = attrs.field(factory=dict)
+    _by_group: dict[ObjectRef, list[_Entry]] = attrs.field(factory=dict)
+    _static_targets: dict[ObjectRef, tuple[ObjectRef, ...]] = attrs.field(factory=dict)
+    _resets: list[tuple[int, int, Statistic]] = attrs.field(factory=list)
+    _periodic: list[tuple[int, int, Subscription]] = attrs.field(factory=list)
+    _ticking: dict[Subscription, None] = attrs.field(factory=dict)
+    _next_tick: int | None = None
+    _expiry: SortedList = attrs.field(factory=SortedList)
+    _expiry_entry: dict[StatKey, tuple[int, int, StatKey]] = attrs.field(factory=dict)
+    _dirty: dict[Statistic, None] = attrs.field(factory=dict)
+    _seq: Iterator[int] = attrs.field(factory=itertools.count)
+    _expired: int = 0
+
+    # ------------------------------------------------------------------
+    # Subscriptions
+    # ------------------------------------------------------------------
+
+    def open(
+        self,
+        subscriber: str,
+        ref_id: Any,
+        obj: ObjectRef,
+        stat_type: str | StatType,
+        now: int,
+        *,
+        profile: str = "Default",
+        time_range: str | None = None,
+        time_range2: str | None = None,
+        settings: NotificationSettings | None = None,
+    ) -> Notification:
+        """Subscribe ``(subscriber, ref_id)`` to a statistic; returns its value now.
+
+        Raises:
+            LocalProtocolError: duplicate ref id, unknown stat type, object,
+                time profile or time range, or an object the stat type does
+                not apply to. Nothing is changed.
+        """
+        settings = settings or NotificationSettings()
+        key = (subscriber, ref_id)
+        if key in self.subscriptions:
+            raise LocalProtocolError(f"{subscriber!r} already has a statistic {ref_id!r}")
+        st_type = self._stat_type(stat_type)
+        if obj.type not in st_type.objects:
+            allowed = ", ".join(sorted(t.name for t in st_type.objects))
+            raise LocalProtocolError(
+                f"stat type {st_type.name!r} does not apply to {obj.type.name} (only {allowed})"
+            )
+        self._check_object(obj, st_type.subject)
+        prof = self.profiles.get(profile)
+        if prof is None:
+            raise LocalProtocolError(f"unknown time profile {profile!r}")
+        if prof.kind is not ProfileKind.Growing:
+            raise LocalProtocolError(
+                f"time profile {profile!r} is {prof.kind.name}: only Growing is supported yet"
+            )
+        rng = self._range(time_range, required=st_type.category in TIME_RANGE_CATEGORIES)
+        rng2 = self._range(time_range2, required=False)
+        tz = self._zone(prof, obj)
+        skey = StatKey(
+            object=obj,
+            definition=(
+                st_type.canonical(),
+                prof.canonical(),
+                (rng.lower, rng.upper) if rng else None,
+                (rng2.lower, rng2.upper) if rng2 else None,
+            ),
+        )
+        stat = self.stats.get(skey)
+        if stat is None:
+            stat = self._create(skey, obj, st_type, prof, tz, rng, rng2, now)
+        sub = Subscription(subscriber=subscriber, ref_id=ref_id, statistic=stat, settings=settings)
+        self.subscriptions[key] = sub
+        stat.subscriptions.append(sub)
+        self._requested(stat, now)
+        if settings.mode is NotifyMode.PERIODICAL:
+            sub.next_send = now + round(settings.frequency * 1000)
+            heapq.heappush(self._periodic, (sub.next_send, next(self._seq), sub))
+        if settings.mode is NotifyMode.CHANGES and stat.time_varying:
+            self._ticking[sub] = None
+            if self._next_tick is None:
+                self._next_tick = now + self.granularity
+        return sub.notification(stat.value(now), now, Reason.OPENED)
+
+    def close(self, subscriber: str, ref_id: Any, now: int) -> None:
+        """End a subscription; the statistic stays in the pool (persistent)."""
+        sub = self._subscription(subscriber, ref_id)
+        del self.subscriptions[(subscriber, ref_id)]
+        stat = sub.statistic
+        stat.subscriptions.remove(sub)
+        self._ticking.pop(sub, None)
+        self._requested(stat, now)
+
+    def peek(self, subscriber: str, ref_id: Any, now: int) -> Notification:
+        sub = self._subscription(subscriber, ref_id)
+        self._requested(sub.statistic, now)
+        return sub.notification(sub.statistic.value(now), now, Reason.CHANGED)
+
+    def _subscription(self, subscriber: str, ref_id: Any) -> Subscription:
+        sub = self.subscriptions.get((subscriber, ref_id))
+        if sub is None:
+            raise LocalProtocolError(f"{subscriber!r} has no statistic {ref_id!r}")
+        return sub
+
+    def _requested(self, stat: Statistic, now: int) -> None:
+        """Note a request; an unsubscribed statistic (re)enters the expiry index."""
+        stat.last_requested = now
+        old = self._expiry_entry.pop(stat.key, None)
+        if old is not None:
+            self._expiry.remove(old)
+        if not stat.subscriptions:
+            entry = (now, next(self._seq), stat.key)
+            self._expiry.add(entry)
+            self._expiry_entry[stat.key] = entry
+
+    # ------------------------------------------------------------------
+    # Validation helpers
+    # ------------------------------------------------------------------
+
+    def _stat_type(self, stat_type: str | StatType) -> StatType:
+        if isinstance(stat_type, StatType):
+            return stat_type
+        found = self.stat_types.get(stat_type)
+        if found is None:
+            raise LocalProtocolError(f"unknown stat type {stat_type!r}")
+        return found
+
+    def _range(self, name: str | None, *, required: bool) -> TimeRange | None:
+        if name is None:
+            if not required:
+                return None
+            return self.time_ranges.get("Default", DEFAULT_TIME_RANGE)
+        rng = self.time_ranges.get(name)
+        if rng is None:
+            raise LocalProtocolError(f"unknown time range {name!r}")
+        return rng
+
+    def _zone(self, profile: TimeProfile, obj: ObjectRef) -> tzinfo:
+        if profile.zone is not None:
+            zone = self.zones.get(profile.zone)
+            if zone is None:
+                raise LocalProtocolError(f"time zone {profile.zone!r} was not resolved")
+            return zone
+        return self.model.config.tenant(obj.tenant).timezone
+
+    def _check_object(self, obj: ObjectRef, subject: Subject) -> None:
+        m = self.model
+        t = obj.type
+        if t in _DN_TYPES:
+            dn = m.dns_by_id.get(obj.id)
+            ok = dn is not None and dn.ref == obj
+        elif t is _T.Agent:
+            ok = (obj.tenant, obj.id) in m.agents
+        elif t is _T.Place:
+            ok = (obj.tenant, obj.id) in m.places
+        elif t in (_T.GroupAgents, _T.GroupPlaces):
+            ok = obj in m.groups
+        elif t is _T.GroupQueues:
+            ok = any(q.name == obj.id and q.tenant == obj.tenant for q in m.config.queue_groups)
+        elif t is _T.StagingArea:
+            ok = (obj.tenant, obj.id) in m.staging
+        elif t is _T.Switch:
+            ok = any(s.name == obj.id and s.tenant == obj.tenant for s in m.config.switches)
+        elif t is _T.Tenant:
+            ok = any(tn.name == obj.id for tn in m.config.tenants)
+        else:
+            ok = False
+        if not ok:
+            raise LocalProtocolError(f"unknown object {obj}")
+        if subject is not Subject.DNAction:
+            allowed = {
+                Subject.DNStatus: _DN_TYPES | {_T.Place, _T.GroupPlaces},
+            }.get(subject, frozenset({_T.Agent, _T.Place, _T.GroupAgents, _T.GroupPlaces}))
+            if t not in allowed:
+                raise LocalProtocolError(
+                    f"subject {subject.name} is not available for {t.name} objects"
+                )
+
+    # ------------------------------------------------------------------
+    # Creating a statistic
+    # ------------------------------------------------------------------
+
+    def _create(
+        self,
+        key: StatKey,
+        obj: ObjectRef,
+        st_type: StatType,
+        profile: TimeProfile,
+        tz: tzinfo,
+        rng: TimeRange | None,
+        rng2: TimeRange | None,
+        now: int,
+    ) -> Statistic:
+        ordered = st_type.category in ORDERED
+        status = st_type.subject is not Subject.DNAction
+
+        def aggregate(mask: Mask, time_range: TimeRange | None = None) -> Any:
+            if status:
+                return StatusAggregate(mask, now, ordered=ordered, time_range=time_range)
+            return ActionAggregate(now, ordered=ordered, time_range=time_range)
+
+        rel = st_type.rel_mask if st_type.rel_mask else None
+        stat = Statistic(
+            key=key,
+            object=obj,
+            stat_type=st_type,
+            profile=profile,
+            tz=tz,
+            time_range=rng,
+            time_range2=rng2,
+            opened=now,
+            main=aggregate(st_type.main_mask, rng),
+            rel=aggregate(rel) if rel is not None else None,
+            abandon=(
+                ActionAggregate(now, time_range=rng2)
+                if st_type.category is Category.ServiceFactor1
+                else None
+            ),
+            time_varying=TIME_VARYING(st_type.category, st_type.subject),
+        )
+        parts: list[tuple[Any, Mask]] = [(stat.main, st_type.main_mask)]
+        if rel is not None:
+            parts.append((stat.rel, rel))
+        if stat.abandon is not None:
+            parts.append((stat.abandon, _ABANDONED))
+        for agg, mask in parts:
+            entry = _Entry(agg=agg, stat=stat, media=st_type.media)
+            if status:
+                self._register_status(entry, obj, st_type.subject, now)
+            else:
+                self._register_actions(entry, obj, mask, now)
+        self.stats[key] = stat
+        next_reset = profile.next_reset(now, tz)
+        if next_reset is not None:
+            stat.next_reset = next_reset
+            heapq.heappush(self._resets, (next_reset, next(self._seq), stat))
+        return stat
+
+    def _register_actions(self, entry: _Entry, obj: ObjectRef, mask: Mask, now: int) -> None:
+        kinds = self._by_target.setdefault(obj, {})
+        for kind in mask.actions:
+            kinds.setdefault(kind, []).append(entry)
+        # items already open count for the current categories (DOMAIN §6.3)
+        agg = entry.agg
+        for dev in self._scope_devices(obj):
+            for (kind, conn_id), action in dev.open.items():
+                if kind not in mask.actions or not self._media_ok(entry, action):
+                    continue
+                if not self._attributed(action, obj):
+                    continue
+                key = (action.device, kind, conn_id)
+                agg.seed(key, action.start)
+                self._open_routes.setdefault(key, []).append(entry)
+
+    def _register_status(self, entry: _Entry, obj: ObjectRef, subject: Subject, now: int) -> None:
+        members = self._status_members(obj, subject)
+        for member in members:
+            status, since = self._status_of(member)
+            entry.agg.track(member.ref, status, since, now)
+            self._by_member.setdefault(member.ref, []).append(entry)
+        if obj.type in (_T.GroupAgents, _T.GroupPlaces) and subject is not Subject.DNStatus:
+            self._by_group.setdefault(obj, []).append(entry)
+
+    def _status_members(self, obj: ObjectRef, subject: Subject) -> list[Any]:
+        m = self.model
+        if subject is Subject.DNStatus:
+            if obj.type in _DN_TYPES:
+                return [m.dns_by_id[obj.id]]
+            if obj.type is _T.Place:
+                return list(m.places[(obj.tenant, obj.id)].dns)
+            group = m.groups[obj]
+            return sorted((d for p in group.members for d in p.dns), key=lambda d: d.ref)
+        if obj.type is _T.Agent:
+            return [m.agents[(obj.tenant, obj.id)]]
+        if obj.type is _T.Place:
+            return [m.places[(obj.tenant, obj.id)]]
+        return sorted(m.groups[obj].members, key=lambda x: x.ref)
+
+    def _status_of(self, member: Any) -> tuple[Any, int]:
+        return member.status, member.since
+
+    def _scope_devices(self, obj: ObjectRef) -> list[Device]:
+        """Devices whose open actions may belong to ``obj`` (for seeding)."""
+        m = self.model
+        t = obj.type
+        if t in _DN_TYPES:
+            return [m.dns_by_id[obj.id]]
+        if t is _T.StagingArea:
+            return [m.staging[(obj.tenant, obj.id)]]
+        if t is _T.GroupQueues:
+            qg = next(q for q in m.config.queue_groups if q.name == obj.id)
+            return [m.dns_by_id[d] for d in qg.dns]
+        if t is _T.Switch:
+            return list(m.dns_by_switch.get(obj.id, ()))
+        places = [p for p in m.places.values() if p.ref.tenant == obj.tenant]
+        devices: list[Device] = []
+        if t is _T.Tenant:
+            devices += [d for d in m.dns.values() if d.ref.tenant == obj.tenant]
+            devices += [s for s in m.staging.values() if s.ref.tenant == obj.tenant]
+            devices += [c for p in places for c in p.channels.values()]
+            return devices
+        if t is _T.Place:
+            places = [m.places[(obj.tenant, obj.id)]]
+        elif t is _T.GroupPlaces:
+            places = list(m.groups[obj].members)
+        elif t is _T.Agent:
+            agent = m.agents[(obj.tenant, obj.id)]
+            places = agent.places()
+            devices += [d for d in agent.voice_dns if d.place is None]
+        elif t is _T.GroupAgents:
+            places = [p for a in m.groups[obj].members for p in a.places()]
+            devices += [d for a in m.groups[obj].members for d in a.voice_dns if d.place is None]
+        seen: dict[int, Device] = {id(d): d for d in devices}
+        for p in places:
+            for d in (*p.dns, *p.channels.values()):
+                seen[id(d)] = d
+        return list(seen.values())
+
+    def _attributed(self, action: Action, obj: ObjectRef) -> bool:
+        t = obj.type
+        if t is _T.Agent:
+            return action.agent == obj.id
+        if t is _T.Place:
+            return action.place == obj.id
+        if t is _T.GroupAgents:
+            agent = self.model.agents.get((obj.tenant, action.agent))
+            return agent is not None and any(g.ref == obj for g in agent.groups)
+        if t is _T.GroupPlaces:
+            return action.place != "" and any(
+                p.ref.id == action.place for p in self.model.groups[obj].members
+            )
+        return True
+
+    @staticmethod
+    def _media_ok(entry: _Entry, action: Action) -> bool:
+        return entry.media is None or action.media in entry.media
+
+    # ------------------------------------------------------------------
+    # Feeding
+    # ------------------------------------------------------------------
+
+    def process(
+        self,
+        actions: Iterable[Action],
+        changes: Iterable[StatusChange],
+        memberships: Iterable[MembershipChange],
+    ) -> None:
+        """Route one event's results to the aggregates they concern.
+
+        Group memberships are applied first: an event's actions are
+        attributed to the groups as they stand after it.
+        """
+        for mc in memberships:
+            entries = self._by_group.get(mc.group)
+            if entries:
+                self._membership(mc, entries)
+        if self._by_target:
+            for action in actions:
+                self._action(action)
+        if self._by_member:
+            dirty = self._dirty
+            for change in changes:
+                if change.old is change.new:
+                    continue
+                for entry in self._by_member.get(change.ref, ()):
+                    if entry.agg.change(change.ref, change.new, change.time):
+                        dirty[entry.stat] = None
+
+    def _membership(self, mc: MembershipChange, entries: list[_Entry]) -> None:
+        m = self.model
+        member: Any = (
+            m.agents.get((mc.member.tenant, mc.member.id))
+            if mc.member.type is _T.Agent
+            else m.places.get((mc.member.tenant, mc.member.id))
+        )
+        for entry in entries:
+            if mc.joined and member is not None:
+                entry.agg.track(mc.member, member.status, member.since, mc.time)
+                self._by_member.setdefault(mc.member, []).append(entry)
+            else:
+                entry.agg.untrack(mc.member, mc.time)
+                lst = self._by_member.get(mc.member)
+                if lst is not None and entry in lst:
+                    lst.remove(entry)
+            self._dirty[entry.stat] = None
+
+    def _targets(self, action: Action) -> Iterator[ObjectRef]:
+        dev = action.device
+        static = self._static_targets.get(dev)
+        if static is None:
+            static = self._static_targets[dev] = self._device_targets(dev)
+        yield from static
+        m = self.model
+        tenant = dev.tenant
+        if action.place:
+            place = m.places.get((tenant, action.place))
+            if place is not None:
+                yield place.ref
+                for g in place.groups:
+                    yield g.ref
+        if action.agent:
+            agent = m.agents.get((tenant, action.agent))
+            if agent is not None:
+                yield agent.ref
+                for g in agent.groups:
+                    yield g.ref
+
+    def _device_targets(self, dev: ObjectRef) -> tuple[ObjectRef, ...]:
+        targets = [dev, ObjectRef(dev.tenant, _T.Tenant, dev.tenant)]
+        dn = self.model.dns_by_id.get(dev.id) if dev.type in _DN_TYPES else None
+        if dn is not None:
+            targets.append(ObjectRef(dev.tenant, _T.Switch, dn.cfg.switch))
+            targets.extend(self.model.queue_groups_of.get(dev.id, ()))
+        return tuple(targets)
+
+    def _action(self, action: Action) -> None:
+        kind = action.kind
+        dirty = self._dirty
+        if ACTION_CLASS[kind] is _DURABLE:
+            key = (action.device, kind, action.conn_id)
+            if action.end is not None:
+                entries = self._open_routes.pop(key, None)
+                if entries:
+                    for entry in entries:
+                        entry.agg.end(key, action.start, action.end)
+                        dirty[entry.stat] = None
+                return
+            matched: list[_Entry] = []
+            for target in self._targets(action):
+                kinds = self._by_target.get(target)
+                if kinds is None:
+                    continue
+                for entry in kinds.get(kind, ()):
+                    if entry.media is None or action.media in entry.media:
+                        entry.agg.start(key, action.start)
+                        dirty[entry.stat] = None
+                        matched.append(entry)
+            if matched:
+                self._open_routes[key] = matched
+            return
+        for target in self._targets(action):
+            kinds = self._by_target.get(target)
+            if kinds is None:
+                continue
+            for entry in kinds.get(kind, ()):
+                if entry.media is None or action.media in entry.media:
+                    entry.agg.instant(action)
+                    dirty[entry.stat] = None
+
+    def flush(self, now: int) -> None:
+        """Changes-based notifications for what the last event touched."""
+        if not self._dirty:
+            return
+        for stat in self._dirty:
+            if stat.subscriptions:
+                self._notify_changes(stat, now)
+        self._dirty.clear()
+
+    def _notify_changes(self, stat: Statistic, now: int) -> None:
+        value: Value | None = None
+        for sub in stat.subscriptions:
+            if sub.settings.mode is NotifyMode.CHANGES:
+                if value is None:
+                    value = stat.value(now)
+                if changed_enough(sub.last_value, value, sub.settings.insensitivity):
+                    self.out.append(sub.notification(value, now, Reason.CHANGED))
+
+    # ------------------------------------------------------------------
+    # Time-driven work: resets, periodical sends, ticks, expiry
+    # ------------------------------------------------------------------
+
+    def next_due(self) -> int | None:
+        """The earliest engine time at which the pool has work to do."""
+        due = [
+            self._resets[0][0] if self._resets else None,
+            self._periodic[0][0] if self._periodic else None,
+            self._next_tick if self._ticking else None,
+            self._expiry[0][0] + self.keep + 1 if self._expiry else None,
+        ]
+        return min((d for d in due if d is not None), default=None)
+
+    def run_due(self, t: int) -> None:
+        """Do everything due at exactly ``t`` (the caller steps through times)."""
+        while self._resets and self._resets[0][0] <= t:
+            at, _, stat = heapq.heappop(self._resets)
+            if self.stats.get(stat.key) is not stat or stat.next_reset != at:
+                continue
+            self._reset(stat, at)
+        while self._periodic and self._periodic[0][0] <= t:
+            at, _, sub = heapq.heappop(self._periodic)
+            if self.subscriptions.get((sub.subscriber, sub.ref_id)) is not sub:
+                continue
+            self.out.append(sub.notification(sub.statistic.value(at), at, Reason.PERIODICAL))
+            sub.next_send = at + round(sub.settings.frequency * 1000)
+            heapq.heappush(self._periodic, (sub.next_send, next(self._seq), sub))
+        if self._ticking and self._next_tick is not None and self._next_tick <= t:
+            for sub in self._ticking:
+                value = sub.statistic.value(t)
+                if changed_enough(sub.last_value, value, sub.settings.insensitivity):
+                    self.out.append(sub.notification(value, t, Reason.CHANGED))
+            self._next_tick = t + self.granularity
+        while self._expiry and self._expiry[0][0] + self.keep < t:
+            _, _, key = self._expiry.pop(0)
+            del self._expiry_entry[key]
+            self._drop(self.stats[key])
+
+    def _reset(self, stat: Statistic, at: int) -> None:
+        final: Value | None = None
+        for sub in stat.subscriptions:
+            if sub.settings.mode is NotifyMode.RESET:
+                if final is None:
+                    final = stat.value(at)
+                self.out.append(sub.notification(final, at, Reason.RESET))
+        stat.reset(at)
+        if stat.subscriptions:
+            self._notify_changes(stat, at)
+        nxt = stat.profile.next_reset(at, stat.tz)
+        stat.next_reset = nxt
+        if nxt is not None:
+            heapq.heappush(self._resets, (nxt, next(self._seq), stat))
+
+    def _drop(self, stat: Statistic) -> None:
+        """Forget a statistic whose keep period has passed."""
+        del self.stats[stat.key]
+        self._expired += 1
+        for agg in stat.aggregates:
+            for index in (self._by_member, self._by_group):
+                for ref in list(index):
+                    entries = [e for e in index[ref] if e.agg is not agg]
+                    if entries:
+                        index[ref] = entries
+                    else:
+                        del index[ref]
+        kinds = self._by_target.get(stat.object)
+        if kinds is not None:
+            for kind in list(kinds):
+                kinds[kind] = [e for e in kinds[kind] if e.stat is not stat]
+                if not kinds[kind]:
+                    del kinds[kind]
+            if not kinds:
+                del self._by_target[stat.object]
+        for key in list(self._open_routes):
+            entries = [e for e in self._open_routes[key] if e.stat is not stat]
+            if entries:
+                self._open_routes[key] = entries
+            else:
+                del self._open_routes[key]
+
+    # ------------------------------------------------------------------
+
+    def statistics(self) -> PoolStatistics:
+        size = 0
+        n_aggs = 0
+        for stat in self.stats.values():
+            for agg in stat.aggregates:
+                n_aggs += 1
+                size += sys.getsizeof(agg) + sys.getsizeof(agg.open)
+        return PoolStatistics(
+            statistics=len(self.stats),
+            subscriptions=len(self.subscriptions),
+            unsubscribed=len(self._expiry),
+            expired=self._expired,
+            aggregates=n_aggs,
+            approx_bytes=size,
+        )
