@@ -17,6 +17,7 @@ Rules it keeps (``shared/DESIGN.md``, "Decisions already taken"):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import tzinfo
 from types import MappingProxyType
 from typing import Any, Protocol
 
@@ -28,7 +29,11 @@ from statengine.core.configchange import CONFIG_HANDLERS
 from statengine.core.media import INTERACTION_HANDLERS, MEDIA_HANDLERS
 from statengine.core.monitoring import LINK_HANDLERS, MONITORING_HANDLERS
 from statengine.core.objects import CenterConfig, LinkKind, ObjectRef, ObjectType
+from statengine.core.notify import Notification, NotificationSettings
+from statengine.core.pool import Pool, PoolStatistics
+from statengine.core.profiles import TimeProfile, load_time_profiles
 from statengine.core.settings import EngineSettings
+from statengine.core.stattypes import StatType, TimeRange, load_stat_types, load_time_ranges
 from statengine.core.state import (
     AgentState,
     Device,
@@ -43,7 +48,14 @@ from statengine.core.stuck import clean_stuck
 from statengine.core.voice import VOICE_HANDLERS, resolve_dn
 from statengine.errors import BadEventError, InternalError, LocalProtocolError
 
-__all__ = ["Engine", "EngineStatistics", "FeedResult", "StateNode", "StatusInfo"]
+__all__ = [
+    "Engine",
+    "EngineStatistics",
+    "FeedResult",
+    "StateNode",
+    "StatisticsProfile",
+    "StatusInfo",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -58,8 +70,8 @@ class FeedResult:
     status_changes: tuple[StatusChange, ...] = ()
     #: group membership changes (virtual groups, configuration changes)
     memberships: tuple[MembershipChange, ...] = ()
-    #: statistic notifications (filled in from milestone 1 step 3 on)
-    notifications: tuple[Any, ...] = ()
+    #: statistic notifications, each naming (subscriber, ref_id)
+    notifications: tuple[Notification, ...] = ()
     #: in tolerant mode, why the event was refused (None if applied)
     refused: BadEventError | None = None
 
@@ -114,6 +126,38 @@ class EngineStatistics:
     groups: int
 
 
+@attrs.frozen(kw_only=True)
+class StatisticsProfile:
+    """The statistic definitions an engine serves: what GetProfile answers.
+
+    Built from the ``[stattypes]``, ``[time_profiles]`` and ``[time_ranges]``
+    sections; zone names used by time profiles arrive resolved in ``zones``.
+    """
+
+    stat_types: Mapping[str, StatType] = attrs.field(factory=dict)
+    time_profiles: Mapping[str, TimeProfile] = attrs.field(factory=lambda: load_time_profiles({}))
+    time_ranges: Mapping[str, TimeRange] = attrs.field(factory=lambda: load_time_ranges({}))
+    zones: Mapping[str, tzinfo] = attrs.field(factory=dict)
+
+    @classmethod
+    def from_sections(
+        cls,
+        sections: Mapping[str, Any],
+        *,
+        zones: Mapping[str, tzinfo] | None = None,
+        source: str = "",
+    ) -> StatisticsProfile:
+        zones = dict(zones or {})
+        return cls(
+            stat_types=load_stat_types(sections.get("stattypes", {}), source=source),
+            time_profiles=load_time_profiles(
+                sections.get("time_profiles", {}), zones=zones, source=source
+            ),
+            time_ranges=load_time_ranges(sections.get("time_ranges", {}), source=source),
+            zones=zones,
+        )
+
+
 class _HasCenter(Protocol):
     @property
     def center(self) -> CenterConfig: ...
@@ -137,10 +181,14 @@ class Engine:
             first event fed.
         settings: engine settings; by default those of the config's
             ``[engine]`` section (or the defaults for a bare CenterConfig).
+        profile: stat types, time profiles and time ranges; by default those
+            of the config's sections (none for a bare CenterConfig: open
+            statistics with :class:`StatType` values then).
     """
 
     config: CenterConfig
     settings: EngineSettings
+    profile: StatisticsProfile
     strict: bool
     _model: Model
     _now: int | None
@@ -150,6 +198,8 @@ class Engine:
     _n_actions: int
     _n_changes: int
     _stuck: int
+    _pool: Pool
+    _absorbed: tuple[int, int, int]
 
     def __init__(
         self,
@@ -158,15 +208,21 @@ class Engine:
         strict: bool = True,
         now: int | None = None,
         settings: EngineSettings | None = None,
+        profile: StatisticsProfile | None = None,
     ) -> None:
         if isinstance(config, CenterConfig):
             center = config
             settings = settings or EngineSettings()
+            profile = profile or StatisticsProfile()
         else:
             center = config.center
             settings = settings or EngineSettings.from_config(
                 config.sections.get("engine", {}), source=config.source
             )
+            profile = profile or StatisticsProfile.from_sections(
+                config.sections, zones=getattr(config, "zones", None), source=config.source
+            )
+        self.profile = profile
         self.config = center
         self.settings = settings
         self.strict = strict
@@ -174,6 +230,14 @@ class Engine:
             center, now if now is not None else 0, stuck_limits=settings.stuck_limits
         )
         self._stuck = 0
+        self._pool = Pool(
+            model=self._model,
+            stat_types=profile.stat_types,
+            profiles=profile.time_profiles,
+            time_ranges=profile.time_ranges,
+            zones=profile.zones,
+        )
+        self._absorbed = (0, 0, 0)
         self._now = now
         self._fed = 0
         self._refused = {}
@@ -217,8 +281,7 @@ class Engine:
             self._late += 1
             t = self._now
         else:
-            if model.deadlines and model.deadlines[0][0] <= t:
-                self._stuck += clean_stuck(model, t)
+            self._catch_up(t)
             self._now = t
         n_actions, n_changes = len(model.actions), len(model.changes)
         n_memberships = len(model.memberships)
@@ -227,7 +290,9 @@ class Engine:
             self._dispatch(event, t)
         except BadEventError as exc:
             if (len(model.actions), len(model.changes), len(model.memberships)) != (
-                n_actions, n_changes, n_memberships
+                n_actions,
+                n_changes,
+                n_memberships,
             ):
                 raise InternalError(
                     f"state changed before {type(event).__name__} was refused; please report"
@@ -242,6 +307,8 @@ class Engine:
                 raise
             return attrs.evolve(self._take(t), refused=exc)
         model.refresh(t)
+        self._absorb(t)
+        self._pool.tick(t)
         return self._take(t)
 
     def feed_many(self, events: Iterable[ev.Event]) -> int:
@@ -264,22 +331,54 @@ class Engine:
             self._start_clock(now)
         assert self._now is not None
         if now > self._now:
-            if self._model.deadlines and self._model.deadlines[0][0] <= now:
-                self._stuck += clean_stuck(self._model, now)
+            self._catch_up(now)
             self._now = now
+            self._pool.tick(now)
         return self._take(self._now)
+
+    def _catch_up(self, t: int) -> None:
+        """Do the clock-driven work due up to ``t``, in time order: stuck
+        calls (:mod:`stuck`), interval resets, periodical sends, expiry."""
+        model, pool = self._model, self._pool
+        while True:
+            stuck = model.deadlines[0][0] if model.deadlines else None
+            due = pool.next_due()
+            if stuck is not None and (due is None or stuck < due):
+                due = stuck
+            if due is None or due > t:
+                return
+            model.now = due
+            if stuck is not None and stuck <= due:
+                self._stuck += clean_stuck(model, due)
+                self._absorb(due)
+            pool.run_due(due)
+
+    def _absorb(self, t: int) -> None:
+        """Give the pool what the model produced since the last call."""
+        model = self._model
+        a, c, m = self._absorbed
+        self._pool.process(model.actions[a:], model.changes[c:], model.memberships[m:])
+        self._absorbed = (len(model.actions), len(model.changes), len(model.memberships))
+        self._pool.flush(t)
 
     def _take(self, t: int) -> FeedResult:
         model = self._model
         actions, changes = tuple(model.actions), tuple(model.changes)
         memberships = tuple(model.memberships)
+        notifications = tuple(self._pool.out)
         model.actions.clear()
         model.changes.clear()
         model.memberships.clear()
+        self._pool.out.clear()
+        self._absorbed = (0, 0, 0)
         self._n_actions += len(actions)
         self._n_changes += len(changes)
         return FeedResult(
-            time=t, actions=actions, status_changes=changes, memberships=memberships
+            time=t,
+            actions=actions,
+            status_changes=changes,
+            memberships=memberships,
+            notifications=notifications,
         )
 
     def _dispatch(self, event: ev.Event, t: int) -> None:
@@ -319,6 +418,65 @@ class Engine:
         if handler is None:
             raise BadEventError(event, "unsupported-event", "no handler")
         handler(model, event, t, link)
+
+    # ------------------------------------------------------------------
+    # Statistics
+    # ------------------------------------------------------------------
+
+    def _clock(self) -> int:
+        if self._now is None:
+            raise LocalProtocolError(
+                "the engine clock has not started: give Engine(now=...) or feed/advance first"
+            )
+        return self._now
+
+    def open_statistic(
+        self,
+        subscriber: str,
+        ref_id: Any,
+        obj: ObjectRef,
+        stat_type: str | StatType,
+        *,
+        profile: str = "Default",
+        time_range: str | None = None,
+        time_range2: str | None = None,
+        notification: NotificationSettings | None = None,
+    ) -> Notification:
+        """Subscribe to a statistic (RequestOpenStatistic / ...Ex).
+
+        ``stat_type`` is the name of a configured stat type, or a
+        :class:`StatType` built ad hoc (``StatType.from_definition``). The
+        same statistic opened by several subscribers is computed once and
+        stays in the pool after they close it (three days, DOMAIN §7).
+
+        Returns:
+            the value now (``Reason.OPENED``).
+        Raises:
+            LocalProtocolError: duplicate ``(subscriber, ref_id)``, unknown
+                object, stat type, time profile or time range.
+        """
+        return self._pool.open(
+            subscriber,
+            ref_id,
+            obj,
+            stat_type,
+            self._clock(),
+            profile=profile,
+            time_range=time_range,
+            time_range2=time_range2,
+            settings=notification,
+        )
+
+    def close_statistic(self, subscriber: str, ref_id: Any) -> None:
+        """End a subscription; the statistic keeps being computed."""
+        self._pool.close(subscriber, ref_id, self._clock())
+
+    def peek(self, subscriber: str, ref_id: Any) -> Notification:
+        """The current value of a subscription (RequestPeekStatistic)."""
+        return self._pool.peek(subscriber, ref_id, self._clock())
+
+    def pool_statistics(self) -> PoolStatistics:
+        return self._pool.statistics()
 
     # ------------------------------------------------------------------
     # Queries

@@ -590,7 +590,6 @@ class Pool:
         due = [
             self._resets[0][0] if self._resets else None,
             self._periodic[0][0] if self._periodic else None,
-            self._next_tick if self._ticking else None,
             self._expiry[0][0] + self.keep + 1 if self._expiry else None,
         ]
         return min((d for d in due if d is not None), default=None)
@@ -609,16 +608,21 @@ class Pool:
             self.out.append(sub.notification(sub.statistic.value(at), at, Reason.PERIODICAL))
             sub.next_send = at + round(sub.settings.frequency * 1000)
             heapq.heappush(self._periodic, (sub.next_send, next(self._seq), sub))
-        if self._ticking and self._next_tick is not None and self._next_tick <= t:
-            for sub in self._ticking:
-                value = sub.statistic.value(t)
-                if changed_enough(sub.last_value, value, sub.settings.insensitivity):
-                    self.out.append(sub.notification(value, t, Reason.CHANGED))
-            self._next_tick = t + self.granularity
         while self._expiry and self._expiry[0][0] + self.keep < t:
             _, _, key = self._expiry.pop(0)
             del self._expiry_entry[key]
             self._drop(self.stats[key])
+
+    def tick(self, t: int) -> None:
+        """Re-evaluate values that move with the clock, at most once per
+        granularity; a long gap gives one evaluation, not one per step."""
+        if not self._ticking or self._next_tick is None or self._next_tick > t:
+            return
+        for sub in self._ticking:
+            value = sub.statistic.value(t)
+            if changed_enough(sub.last_value, value, sub.settings.insensitivity):
+                self.out.append(sub.notification(value, t, Reason.CHANGED))
+        self._next_tick = t + self.granularity
 
     def _reset(self, stat: Statistic, at: int) -> None:
         final: Value | None = None
