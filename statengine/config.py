@@ -31,6 +31,7 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import tzinfo
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final, NoReturn
@@ -137,6 +138,21 @@ class Config:
     #: sections later layers own; every name of :data:`RAW_SECTIONS` is present,
     #: empty when the file has no such section
     sections: Mapping[str, Any]
+    #: time zones named by time profiles (``"0:00 America/New_York"``),
+    #: resolved here so that the core never reads the zone database
+    zones: Mapping[str, tzinfo] = attrs.field(factory=dict)
+
+
+#: The statistics library merged under every configuration (stat types,
+#: time profiles, time ranges); a definition with the same name in the
+#: configuration wins.
+LIBRARY = "stattypes"
+LIBRARY_SECTIONS: Final = ("stattypes", "time_profiles", "time_ranges")
+
+
+def _library() -> dict[str, Any]:
+    text = importlib.resources.files("configs").joinpath(f"{LIBRARY}.toml").read_text("utf-8")
+    return tomllib.loads(text)
 
 
 # ---------------------------------------------------------------------------
@@ -195,7 +211,7 @@ def packaged_configs() -> list[str]:
     return sorted(
         entry.name.removesuffix(".toml")
         for entry in root.iterdir()
-        if entry.name.endswith(".toml") and entry.is_file()
+        if entry.name.endswith(".toml") and entry.is_file() and entry.name != f"{LIBRARY}.toml"
     )
 
 
@@ -595,8 +611,13 @@ class _Builder:
                     found=key,
                 )
         sections = {}
+        library = _library()
         for name in RAW_SECTIONS:
-            sections[name] = _freeze(self.table(document.get(name, {}), name))
+            own = self.table(document.get(name, {}), name)
+            if name in LIBRARY_SECTIONS:
+                own = {**library.get(name, {}), **own}
+            sections[name] = _freeze(own)
+        zones = self.profile_zones(sections["time_profiles"])
 
         self.build_tenants(document)
         self.build_switches(document)
@@ -621,7 +642,28 @@ class _Builder:
             queue_groups=tuple(g for g, _ in self.queue_groups.values()),
             staging_areas=tuple(s for s, _ in self.staging_areas.values()),
         )
-        return Config(center=center, source=self.source, sections=MappingProxyType(sections))
+        return Config(
+            center=center, source=self.source, sections=MappingProxyType(sections), zones=zones
+        )
+
+    def profile_zones(self, profiles: Mapping[str, Any]) -> dict[str, tzinfo]:
+        """Resolve the zone names time profiles end with (``0:00+0:15 Europe/Paris``)."""
+        zones: dict[str, tzinfo] = {}
+        for key, value in profiles.items():
+            words = value.split() if isinstance(value, str) else []
+            if len(words) < 2:
+                continue
+            name = words[-1]
+            try:
+                zones[name] = ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                self.fail(
+                    f"time_profiles.{key}",
+                    "unknown time zone",
+                    expected="an IANA zone name such as Europe/Paris",
+                    found=name,
+                )
+        return zones
 
     def build_tenants(self, document: dict[str, Any]) -> None:
         for name, entry, path in self.named_tables(document, "tenants"):

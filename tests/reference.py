@@ -243,12 +243,20 @@ class ActionItem:
     groups: frozenset[ObjectRef]
 
 
+#: devices whose actions belong to the agent / place they name (semantics §2.1)
+_AGENT_DEVICES = frozenset({_O.RegDN, _O.MediaChannel})
+
+
 def _agent_ref(action: Action) -> ObjectRef | None:
-    return ObjectRef(action.device.tenant, _O.Agent, action.agent) if action.agent else None
+    if not action.agent or action.device.type not in _AGENT_DEVICES:
+        return None
+    return ObjectRef(action.device.tenant, _O.Agent, action.agent)
 
 
 def _place_ref(action: Action) -> ObjectRef | None:
-    return ObjectRef(action.device.tenant, _O.Place, action.place) if action.place else None
+    if not action.place or action.device.type not in _AGENT_DEVICES:
+        return None
+    return ObjectRef(action.device.tenant, _O.Place, action.place)
 
 
 def _groups_of(action: Action, members: Mapping[ObjectRef, set[ObjectRef]]) -> frozenset[ObjectRef]:
@@ -590,6 +598,12 @@ def status_segments(
 
     def begin(ref: ObjectRef, t: int) -> None:
         assert ref not in open_spans, ref
+        if ref not in status:
+            # an agent added by configuration after the log began: logged out
+            # since it appeared (it has no status change before logging in)
+            if ref.type is not _O.Agent:
+                raise KeyError(f"no initial status for {ref}")
+            status[ref], since[ref] = Status.LoggedOut, t
         open_spans[ref] = (status[ref], t, since[ref])
 
     def finish(ref: ObjectRef, t: int) -> None:

@@ -186,8 +186,8 @@ class StatusAggregate:
         "range_t",
         "seg_starts",
         "sinces",
-        "status_of",
         "time_range",
+        "tracked",
     )
 
     def __init__(
@@ -197,8 +197,8 @@ class StatusAggregate:
         self.opened = opened
         self.interval_start = opened
         self.time_range = time_range
-        #: every tracked member -> its current status
-        self.status_of: dict[Hashable, Any] = {}
+        #: members followed now (the statistic's object, or a group's members)
+        self.tracked: set[Hashable] = set()
         #: members in a mask status: member -> (segment start, status since)
         self.open: dict[Hashable, tuple[int, int]] = {}
         self.eff_sum = 0  # sum of max(segment start, interval start) over open
@@ -222,25 +222,29 @@ class StatusAggregate:
 
     def track(self, member: Hashable, status: Any, since: int, t: int) -> None:
         """Start following ``member`` at ``t`` (open time or group join)."""
-        self.status_of[member] = status
+        self.tracked.add(member)
         if status in self.mask:
             self._open(member, max(since, t), since)
 
     def untrack(self, member: Hashable, t: int) -> None:
         """Stop following ``member`` at ``t`` (it left the group)."""
-        if self.status_of.pop(member, None) is not None or member in self.open:
-            self._close(member, t)
-
-    def change(self, member: Hashable, new: Any, t: int) -> bool:
-        """The member's status became ``new`` at ``t``; False if untracked."""
-        old = self.status_of.get(member)
-        if old is None:
-            return False
-        if old is new:
-            return True
-        self.status_of[member] = new
+        self.tracked.discard(member)
         self._close(member, t)
-        if new in self.mask:
+
+    def change(self, member: Hashable, old: Any, new: Any, t: int) -> bool:
+        """A tracked member's status went from ``old`` to ``new`` at ``t``.
+
+        Returns whether the aggregate changed (False when neither status is
+        in the mask: most changes, and the cheap path).
+        """
+        mask = self.mask
+        old_in = old in mask
+        new_in = new in mask
+        if not (old_in or new_in):
+            return False
+        if old_in:
+            self._close(member, t)
+        if new_in:
             self._open(member, t, t)
         return True
 

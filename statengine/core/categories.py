@@ -143,6 +143,8 @@ class Statistic:
     #: latest open, peek or close (drives the three-day expiry)
     last_requested: int = 0
     subscriptions: list[Subscription] = attrs.field(factory=list)
+    #: how many of them are changes-based (flush skips the others)
+    changes_subscriptions: int = 0
     time_varying: bool = False
 
     @property

@@ -28,12 +28,11 @@ from statengine.core.actions import Action
 from statengine.core.configchange import CONFIG_HANDLERS
 from statengine.core.media import INTERACTION_HANDLERS, MEDIA_HANDLERS
 from statengine.core.monitoring import LINK_HANDLERS, MONITORING_HANDLERS
-from statengine.core.objects import CenterConfig, LinkKind, ObjectRef, ObjectType
 from statengine.core.notify import Notification, NotificationSettings
+from statengine.core.objects import CenterConfig, LinkKind, ObjectRef, ObjectType
 from statengine.core.pool import Pool, PoolStatistics
 from statengine.core.profiles import TimeProfile, load_time_profiles
 from statengine.core.settings import EngineSettings
-from statengine.core.stattypes import StatType, TimeRange, load_stat_types, load_time_ranges
 from statengine.core.state import (
     AgentState,
     Device,
@@ -43,6 +42,7 @@ from statengine.core.state import (
     PlaceState,
     StatusChange,
 )
+from statengine.core.stattypes import StatType, TimeRange, load_stat_types, load_time_ranges
 from statengine.core.status import Status
 from statengine.core.stuck import clean_stuck
 from statengine.core.voice import VOICE_HANDLERS, resolve_dn

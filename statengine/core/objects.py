@@ -45,6 +45,8 @@ __all__ = [
 class ObjectType(enum.Enum):
     """Statistic object types; values are the wire ordinals of DOMAIN §1.1."""
 
+    __hash__ = object.__hash__  # identity hash (in C): ObjectRefs key every index
+
     #: a person configured as agent, addressed by employee id
     Agent = 0
     #: a place (workstation): DNs and media channels
@@ -77,7 +79,7 @@ class ObjectType(enum.Enum):
     MediaChannel = 100
 
 
-@attrs.frozen(order=True)
+@attrs.frozen(order=True, cache_hash=True)
 class ObjectRef:
     """The identity of anything statistics can be computed for.
 

@@ -67,6 +67,8 @@ _DURABLE = ActionClass.DURABLE
 _ABANDONED = Mask.parse("CallAbandoned,CallAbandonedFromRinging", Subject.DNAction)
 _T = ObjectType
 _DN_TYPES = frozenset({_T.RegDN, _T.Queue, _T.RoutePoint})
+#: devices whose actions belong to the agent and place they name (DOMAIN §1.5)
+_AGENT_DEVICES = frozenset({_T.RegDN, _T.MediaChannel})
 
 Value = int | float
 OpenKey = tuple[ObjectRef, ActionKind, str]
@@ -188,6 +190,8 @@ class Pool:
         sub = Subscription(subscriber=subscriber, ref_id=ref_id, statistic=stat, settings=settings)
         self.subscriptions[key] = sub
         stat.subscriptions.append(sub)
+        if settings.mode is NotifyMode.CHANGES:
+            stat.changes_subscriptions += 1
         self._requested(stat, now)
         if settings.mode is NotifyMode.PERIODICAL:
             sub.next_send = now + round(settings.frequency * 1000)
@@ -204,6 +208,8 @@ class Pool:
         del self.subscriptions[(subscriber, ref_id)]
         stat = sub.statistic
         stat.subscriptions.remove(sub)
+        if sub.settings.mode is NotifyMode.CHANGES:
+            stat.changes_subscriptions -= 1
         self._ticking.pop(sub, None)
         self._requested(stat, now)
 
@@ -434,6 +440,10 @@ class Pool:
 
     def _attributed(self, action: Action, obj: ObjectRef) -> bool:
         t = obj.type
+        if t in (_T.Agent, _T.Place, _T.GroupAgents, _T.GroupPlaces) and (
+            action.device.type not in _AGENT_DEVICES
+        ):
+            return False
         if t is _T.Agent:
             return action.agent == obj.id
         if t is _T.Place:
@@ -449,7 +459,7 @@ class Pool:
 
     @staticmethod
     def _media_ok(entry: _Entry, action: Action) -> bool:
-        return entry.media is None or action.media in entry.media
+        return entry.media is None or action.media.lower() in entry.media
 
     # ------------------------------------------------------------------
     # Feeding
@@ -463,24 +473,37 @@ class Pool:
     ) -> None:
         """Route one event's results to the aggregates they concern.
 
-        Group memberships are applied first: an event's actions are
-        attributed to the groups as they stand after it.
+        An event's actions are attributed to the groups as they stand after
+        it (the model's membership). For group status statistics, members
+        leaving go first (with their status before the event), then status
+        changes, then members joining (with their status after it): a login
+        that makes an agent join a virtual group adds no zero-length segment.
         """
         for mc in memberships:
-            entries = self._by_group.get(mc.group)
-            if entries:
-                self._membership(mc, entries)
+            if not mc.joined:
+                entries = self._by_group.get(mc.group)
+                if entries:
+                    self._membership(mc, entries)
         if self._by_target:
             for action in actions:
                 self._action(action)
         if self._by_member:
             dirty = self._dirty
+            by_member = self._by_member
             for change in changes:
-                if change.old is change.new:
+                old, new = change.old, change.new
+                if old is new:
                     continue
-                for entry in self._by_member.get(change.ref, ()):
-                    if entry.agg.change(change.ref, change.new, change.time):
-                        dirty[entry.stat] = None
+                entries = by_member.get(change.ref)
+                if entries:
+                    for entry in entries:
+                        if entry.agg.change(change.ref, old, new, change.time):
+                            dirty[entry.stat] = None
+        for mc in memberships:
+            if mc.joined:
+                entries = self._by_group.get(mc.group)
+                if entries:
+                    self._membership(mc, entries)
 
     def _membership(self, mc: MembershipChange, entries: list[_Entry]) -> None:
         m = self.model
@@ -506,6 +529,10 @@ class Pool:
         if static is None:
             static = self._static_targets[dev] = self._device_targets(dev)
         yield from static
+        if dev.type not in _AGENT_DEVICES:
+            # queue, routing point, staging area: their actions (even the
+            # reflected ones that name an agent) are not the agent's
+            return
         m = self.model
         tenant = dev.tenant
         if action.place:
@@ -547,7 +574,7 @@ class Pool:
                 if kinds is None:
                     continue
                 for entry in kinds.get(kind, ()):
-                    if entry.media is None or action.media in entry.media:
+                    if entry.media is None or action.media.lower() in entry.media:
                         entry.agg.start(key, action.start)
                         dirty[entry.stat] = None
                         matched.append(entry)
@@ -559,7 +586,7 @@ class Pool:
             if kinds is None:
                 continue
             for entry in kinds.get(kind, ()):
-                if entry.media is None or action.media in entry.media:
+                if entry.media is None or action.media.lower() in entry.media:
                     entry.agg.instant(action)
                     dirty[entry.stat] = None
 
@@ -568,7 +595,7 @@ class Pool:
         if not self._dirty:
             return
         for stat in self._dirty:
-            if stat.subscriptions:
+            if stat.changes_subscriptions:
                 self._notify_changes(stat, now)
         self._dirty.clear()
 
@@ -632,7 +659,7 @@ class Pool:
                     final = stat.value(at)
                 self.out.append(sub.notification(final, at, Reason.RESET))
         stat.reset(at)
-        if stat.subscriptions:
+        if stat.changes_subscriptions:
             self._notify_changes(stat, at)
         nxt = stat.profile.next_reset(at, stat.tz)
         stat.next_reset = nxt
