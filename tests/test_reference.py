@@ -7,20 +7,22 @@ Engine over ``make_center(agents=2, queues=1)``. Times are seconds after T0.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
 import pytest
 
 from statengine.core import events as ev
 from statengine.core.actions import Action, ActionKind
 from statengine.core.engine import Engine, FeedResult
+from statengine.core.filters import parse_filter
 from statengine.core.objects import ObjectRef, ObjectType
 from statengine.core.state import MembershipChange, StatusChange
 from statengine.core.stattypes import StatType, TimeRange
 from statengine.core.status import Status
-from statengine.testing import DEFAULT_START_MS, generate_stream, make_center
-from tests.reference import Initial, reference_value
+from statengine.testing import DEFAULT_START_MS, StreamProfile, generate_stream, make_center
+from tests.reference import Initial, login_instants, reference_value, validity
 
 K = ActionKind
 S_ = Status
@@ -69,6 +71,7 @@ def stat(
     subject: str = "DNAction",
     rel: str | None = None,
     media: str | None = None,
+    filter_name: str | None = None,
 ) -> StatType:
     definition: dict[str, Any] = {
         "Category": category,
@@ -81,6 +84,8 @@ def stat(
         definition["RelMask"] = rel
     if media is not None:
         definition["MediaType"] = media
+    if filter_name is not None:
+        definition["Filter"] = filter_name
     return StatType.from_definition(definition)
 
 
@@ -173,7 +178,11 @@ def value(
     init: Initial | None = None,
     time_range: TimeRange | None = None,
     time_range2: TimeRange | None = None,
+    window: tuple[float, float] | None = None,
+    selection: int | None = None,
+    predicate: Callable[[Action], bool] | None = None,
 ) -> int | float:
+    """``window`` is (window, step) in seconds."""
     return reference_value(
         st,
         obj,
@@ -184,6 +193,9 @@ def value(
         resets=[s(r) for r in resets],
         time_range=time_range,
         time_range2=time_range2,
+        window=None if window is None else (round(window[0] * 1000), round(window[1] * 1000)),
+        selection=selection,
+        filter=predicate,
     )
 
 
@@ -918,3 +930,866 @@ def test_generated_stream_adds_up() -> None:
     for obj in (*engine.objects(O_.Agent), *engine.objects(O_.Queue), QG, TN1):
         assert v(stat("TotalTime", talk), obj) == v(stat("TotalAdjustedTime", talk), obj)
     assert v(stat("TotalNumber", "CallAnswered"), QG) > 0
+
+
+# ---------------------------------------------------------------------------
+# Breadth (semantics §3): Sliding profiles
+# ---------------------------------------------------------------------------
+
+
+def upto(log: Sequence[FeedResult], now: float) -> list[FeedResult]:
+    """The FeedResults a statistic has seen at ``now`` (seconds after T0)."""
+    return [r for r in log if r.time <= s(now)]
+
+
+def wait(conn: str, start: float, end: float | None, device: ObjectRef = Q) -> Action:
+    return act(K.CallWait, start, end, device=device, conn=conn)
+
+
+#: CallEntered on Q at 5, 15, 25, 35 s; one wait 5 .. 45 s
+SLIDING_LOG = [
+    fr(5, act(K.CallEntered, 5, 5, device=Q, conn="w"), wait("w", 5, None)),
+    fr(15, act(K.CallEntered, 15, 15, device=Q, conn="c2")),
+    fr(25, act(K.CallEntered, 25, 25, device=Q, conn="c3")),
+    fr(35, act(K.CallEntered, 35, 35, device=Q, conn="c4")),
+    fr(45, wait("w", 5, 45)),
+]
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (10, 1),  # q = 10, S = max(O, -10) = O: the item at 5
+        (29.999, 3),  # q = 20, S = O
+        (30, 2),  # q = 30, S = 10: the item at 5 ages out
+        (39.999, 3),  # still S = 10: 15, 25, 35
+        (40, 2),  # S = 20: 15 ages out
+        (50, 1),  # S = 30
+        (60, 0),  # S = 40
+    ],
+)
+def test_sliding_window_ages_out_step_by_step(now: float, expected: int) -> None:
+    # window 20 s, step 10 s: the old edge moves by whole steps on the POSIX grid
+    st = stat("TotalNumber", "CallEntered")
+    assert value(st, Q, upto(SLIDING_LOG, now), now=now, window=(20, 10)) == expected
+
+
+def test_sliding_window_clips_durable_items_and_ignores_resets() -> None:
+    log = SLIDING_LOG
+
+    def v(category: str, mask: str, now: float, **kw: Any) -> int | float:
+        return value(stat(category, mask), Q, upto(log, now), now=now, window=(20, 10), **kw)
+
+    # S = 30: the wait 5 .. 45 is clipped at S; adjusted: all of it
+    assert v("TotalTime", "CallWait", 50) == 15.0
+    assert v("TotalAdjustedTime", "CallWait", 50) == 40.0
+    assert v("TotalNumber", "CallWait", 50) == 0  # started before S
+    assert v("TotalTime", "CallWait", 44) == 0.0  # in progress: not yet
+    assert v("CurrentNumber", "CallWait", 44) == 1
+    # a reset would make S = 33 and leave one item; Sliding ignores resets
+    assert v("TotalNumber", "CallEntered", 40, resets=[33]) == 2
+    # S = max(O, q - W)
+    assert v("TotalNumber", "CallEntered", 40, opened=27) == 1
+    # a status in progress counts from S: Ready since 10, S = 70 - 20
+    st = agent_stat("TotalTime")
+    assert value(st, A0, AGENT_LOG[:1], now=75, window=(20, 10)) == 25.0
+    assert value(agent_stat("TotalNumber"), A0, AGENT_LOG[:1], now=75, window=(20, 10)) == 1
+    st = agent_stat("ElapsedTimePercentage")
+    assert value(st, A0, AGENT_LOG[:1], now=75, window=(20, 10)) == 100.0
+
+
+# ---------------------------------------------------------------------------
+# Selection profiles
+# ---------------------------------------------------------------------------
+
+
+def answered(at: float, seconds: float, conn: str) -> FeedResult:
+    return fr(at, act(K.CallAnswered, at - seconds, at, device=Q, conn=conn))
+
+
+#: answers of 10, 20, 30, 40, 50 s completing at 100 .. 500; a wait of 20 s
+#: completing at 470; a wait still open; a momentary CallEntered
+SELECTION_LOG = [
+    fr(50, wait("open", 50, None), act(K.CallEntered, 50, 50, device=Q, conn="open")),
+    answered(100, 10, "a1"),
+    answered(200, 20, "a2"),
+    answered(300, 30, "a3"),
+    answered(400, 40, "a4"),
+    fr(450, wait("w", 450, None)),
+    fr(470, wait("w", 450, 470)),
+    answered(500, 50, "a5"),
+]
+
+
+@pytest.mark.parametrize(
+    ("category", "mask", "n", "expected"),
+    [
+        ("TotalNumber", "CallAnswered", 3, 3),
+        ("TotalNumber", "CallAnswered", 10, 5),  # fewer than N so far
+        ("TotalNumber", "CallAnswered", 1, 1),
+        ("TotalAdjustedNumber", "CallAnswered", 3, 3),
+        ("TotalTime", "CallAnswered", 3, 120.0),  # 30 + 40 + 50
+        ("TotalAdjustedTime", "CallAnswered", 3, 120.0),
+        ("AverageTime", "CallAnswered", 3, 40.0),
+        ("MaxTime", "CallAnswered", 3, 50.0),
+        ("MinTime", "CallAnswered", 3, 30.0),
+        ("TotalTime", "CallAnswered", 10, 150.0),
+        # the last three completed: a4 (40), the wait (20), a5 (50); the
+        # momentary CallEntered and the open wait are not items
+        ("TotalNumber", "CallAnswered,CallEntered,CallWait", 3, 3),
+        ("TotalTime", "CallAnswered,CallEntered,CallWait", 3, 110.0),
+        ("TotalNumberInTimeRange", "CallAnswered", 3, 1),  # only 30 s is in 0-35
+        ("TotalTimeInTimeRange", "CallAnswered", 3, 30.0),
+        # current categories are unaffected
+        ("CurrentNumber", "CallWait", 3, 1),
+    ],
+)
+def test_selection_reads_exactly_the_last_n_completed_items(
+    category: str, mask: str, n: int, expected: float
+) -> None:
+    r0_35 = TimeRange(name="0-35", lower=0, upper=35)
+    got = value(stat(category, mask), Q, SELECTION_LOG, now=600, selection=n, time_range=r0_35)
+    assert got == pytest.approx(expected)
+
+
+def test_selection_edges() -> None:
+    def v(category: str, mask: str, **kw: Any) -> int | float:
+        return value(stat(category, mask, rel=kw.pop("rel", None)), Q, selection=3, **kw)
+
+    # as it was at 350: 10, 20, 30
+    assert v("TotalTime", "CallAnswered", log=upto(SELECTION_LOG, 350), now=350) == 60.0
+    # opened at 295: a1, a2 are before O; a3 (270 .. 300) is clipped to 5 s
+    assert v("TotalTime", "CallAnswered", log=SELECTION_LOG, now=600, opened=295) == 95.0
+    # each mask keeps its own last N: 120 s of answers over the last three
+    # completed answers or waits (40 + 20 + 50)
+    got = v(
+        "RelativeTimePercentage",
+        "CallAnswered",
+        rel="CallAnswered,CallWait",
+        log=SELECTION_LOG,
+        now=600,
+    )
+    assert got == pytest.approx(100 * 120 / 110)
+    # percentages over the last N
+    r0_35 = TimeRange(name="0-35", lower=0, upper=35)
+    got = v(
+        "TotalNumberInTimeRangePercentage",
+        "CallAnswered",
+        log=SELECTION_LOG,
+        now=600,
+        time_range=r0_35,
+    )
+    assert got == pytest.approx(100 / 3)
+    # resets mean nothing to a Selection profile
+    got = v("TotalNumber", "CallAnswered", log=SELECTION_LOG, now=600, resets=[450])
+    assert got == 3
+    # status segments that ended: LoggedOut 0 .. 10, Ready 10 .. 100
+    assert value(agent_stat("TotalTime", "*"), A0, AGENT_LOG, now=130, selection=1) == 90.0
+    assert value(agent_stat("TotalTime", "*"), A0, AGENT_LOG, now=130, selection=5) == 100.0
+    assert value(agent_stat("TotalNumber", "*"), A0, AGENT_LOG, now=130, selection=5) == 2
+    assert value(agent_stat("MinTime", "*"), A0, AGENT_LOG, now=130, selection=5) == 10.0
+    # not made of items: refused
+    with pytest.raises(NotImplementedError, match="Selection"):
+        v("MaxNumber", "CallWait", log=SELECTION_LOG, now=600)
+    with pytest.raises(ValueError, match="not both"):
+        value(stat("TotalNumber", "*"), Q, [], now=10, selection=1, window=(10, 10))
+
+
+# ---------------------------------------------------------------------------
+# SinceLogin: the resets are the login instants
+# ---------------------------------------------------------------------------
+
+
+def test_since_login_resets_at_each_login() -> None:
+    engine = Engine(make_center(agents=2, queues=1), now=T0)
+    init = Initial.capture(engine)
+    auto_in = ev.WorkMode.AutoIn
+    events = [
+        ev.LinkConnected(time=s(0), link="ts1"),
+        ev.AgentLogin(time=s(1), link="ts1", dn="5000", agent_id="7000", work_mode=auto_in),
+        ev.AgentNotReady(time=s(20), link="ts1", dn="5000"),
+        ev.AgentLogout(time=s(50), link="ts1", dn="5000"),
+        ev.AgentLogin(time=s(60), link="ts1", dn="5000", agent_id="7000", work_mode=auto_in),
+    ]
+    log = [engine.feed(e) for e in events]
+    logins = login_instants(log, A0)
+    assert logins == [s(1), s(60)]
+    assert login_instants(log, A1) == []
+
+    def v(category: str, mask: str, subject: str, since_login: bool) -> int | float:
+        st = stat(category, mask, subject=subject)
+        resets = logins if since_login else ()
+        return reference_value(st, A0, initial=init, log=log, opened=T0, now=s(80), resets=resets)
+
+    assert v("TotalTime", "WaitForNextCall", "AgentStatus", True) == 20.0
+    assert v("TotalTime", "WaitForNextCall", "AgentStatus", False) == 19.0 + 20.0
+    assert v("TotalTime", "NotReadyForNextCall", "AgentStatus", True) == 0.0
+    assert v("TotalTime", "NotReadyForNextCall", "AgentStatus", False) == 30.0
+    assert v("TotalNumber", "AgentLogin", "DNAction", True) == 1
+    assert v("TotalNumber", "AgentLogin", "DNAction", False) == 2
+
+
+# ---------------------------------------------------------------------------
+# The categories of §3.3, by hand
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("category", "mask", "rel", "resets", "expected"),
+    [
+        # open waits: 0 until 10, 1, 2 at 30, 3 at 40, 2 at 50, 1 from 60
+        ("MaxNumber", "CallWait", None, [], 3),
+        ("MinNumber", "CallWait", None, [], 0),  # the value at S = O
+        ("MaxNumber", "CallWait", None, [45], 3),
+        ("MinNumber", "CallWait", None, [45], 1),
+        # S = 50 exactly: the value at S is the one before the FeedResult at 50
+        ("MaxNumber", "CallWait", None, [50], 3),
+        ("MaxNumber", "CallWait", None, [65], 1),
+        # (20 * 1 + 10 * 2 + 10 * 3 + 10 * 2 + 40 * 1) / 100
+        ("AverageOfCurrentNumber", "CallWait", None, [], 1.3),
+        # (90² + 30² + 10²) / 2 / 100
+        ("AverageOfCurrentTime", "CallWait", None, [], 45.5),
+        ("AverageOfCurrentNumber", "CallWait", None, [50], 1.2),  # (10 * 2 + 40) / 50
+        # ((90² - 40²) + (30² - 20²)) / 2 / 50
+        ("AverageOfCurrentTime", "CallWait", None, [50], 70.0),
+        ("ElapsedTimePercentage", "CallWait", None, [], 40.0),  # 10 + 30 of 100 s
+        ("ElapsedTimePercentage", "CallWait", None, [50], 20.0),  # 0 + 10 of 50 s
+        ("TotalNumberPerSecond", "CallEntered", None, [], 0.03),
+        ("TotalNumberPerSecond", "CallEntered", None, [50], 0.0),
+        ("RelativeNumberPercentage", "CallAnswered", "CallEntered", [], 100 * 2 / 3),
+        ("RelativeNumber", "CallAnswered", "CallEntered", [], 2 / 3),
+        ("RelativeTimePercentage", "CallAnswered", "CallWait,CallAnswered", [], 50.0),
+        ("AverageNumberPerRelativeHour", "CallAnswered", "CallWait", [], 2 * 3600 / 40),
+        ("TotalContinuousNumber", "CallWait", None, [], 1),
+        ("TotalContinuousNumber", "CallWait", None, [45], 1),  # in progress at S
+        ("CurrentNumberInTimeRange", "CallWait", None, [], 0),  # age 90: not in 0-20
+        ("CurrentNumberInTimeRangePercentage", "CallWait", None, [], 0.0),
+    ],
+)
+def test_breadth_categories_on_the_queue(
+    category: str, mask: str, rel: str | None, resets: list[float], expected: float
+) -> None:
+    got = value(stat(category, mask, rel=rel), Q, QUEUE_LOG, now=100, resets=resets)
+    assert got == pytest.approx(expected)
+    counts = {"MaxNumber", "MinNumber", "TotalContinuousNumber", "CurrentNumberInTimeRange"}
+    assert isinstance(got, int if category in counts else float)
+
+
+def test_current_number_in_time_range_reads_ages_in_whole_seconds() -> None:
+    r80_100 = TimeRange(name="80-100", lower=80, upper=100)
+    log = [*QUEUE_LOG, fr(99.5, wait("c4", 99.5, None))]
+    st = stat("CurrentNumberInTimeRange", "CallWait")
+    assert value(st, Q, log, now=100, time_range=r80_100) == 1  # c1: 90 s
+    # c4: 0.5 s old, 100 // 1 - 99.5 // 1 = 1 s: in 0-20
+    assert value(st, Q, log, now=100) == 1
+    st = stat("CurrentNumberInTimeRangePercentage", "CallWait")
+    assert value(st, Q, log, now=100, time_range=r80_100) == 50.0
+    # the RelMask is the denominator when given (momentary items are never open)
+    st = stat("CurrentNumberInTimeRangePercentage", "CallWait", rel="CallWait,CallEntered")
+    assert value(st, Q, log, now=100, time_range=r80_100) == 50.0
+
+
+#: handed over in one FeedResult at 60 (one period); two FeedResults at 90 (two)
+CONTINUOUS_LOG = [
+    fr(10, wait("a", 10, None)),
+    fr(20, wait("a", 10, 20)),
+    fr(30, wait("b", 30, None)),
+    fr(40, wait("b", 30, 40)),
+    fr(50, wait("c", 50, None)),
+    fr(60, wait("c", 50, 60), wait("d", 60, None)),
+    fr(70, wait("d", 60, 70)),
+    fr(80, wait("e", 80, None)),
+    fr(90, wait("e", 80, 90)),
+    fr(90, wait("f", 90, None)),
+    fr(95, wait("f", 90, 95)),
+]
+
+
+def test_continuous_periods_and_extremes_of_actions() -> None:
+    def v(category: str, now: float = 100, **kw: Any) -> int | float:
+        return value(stat(category, "CallWait"), Q, upto(CONTINUOUS_LOG, now), now=now, **kw)
+
+    # 10-20, 30-40, 50-70, 80-90, 90-95
+    assert v("TotalContinuousNumber") == 5
+    assert v("TotalContinuousNumber", resets=[35]) == 4  # 30-40 in progress at S
+    assert v("TotalContinuousNumber", resets=[40]) == 3  # ... not when it ends at S
+    assert v("TotalContinuousNumber", resets=[55]) == 3
+    assert v("MaxNumber") == 1
+    assert v("MinNumber") == 0
+    # the hand-over at 60 is no dip; two FeedResults at 90 are
+    assert v("MinNumber", now=65, resets=[55]) == 1
+    assert v("MinNumber", now=65, resets=[60]) == 1
+    assert v("MinNumber", now=92, resets=[90]) == 0
+    assert v("MaxNumber", now=92, resets=[90]) == 1
+
+
+def test_status_periods_extremes_and_averages_on_a_group() -> None:
+    ready = S_.WaitForNextCall
+    init = initial(statuses={A0: ready}, since={A0: s(-100)}, members={G0: (A0,)})
+    log = [
+        fr(5, changes=[chg(A1, 5, S_.LoggedOut, ready)]),
+        fr(20, memberships=[join(G0, A1, 20)]),
+        fr(60, changes=[chg(A0, 60, ready, S_.LoggedOut)], memberships=[leave(G0, A0, 60)]),
+    ]
+
+    def v(
+        category: str, mask: str = "WaitForNextCall", rel: str | None = None, **kw: Any
+    ) -> int | float:
+        st = stat(category, mask, subject="GroupStatus", rel=rel)
+        return value(st, G0, log, now=100, init=init, **kw)
+
+    # each member's own periods: A0 (before the log .. 60), A1 (20 ..)
+    assert v("TotalContinuousNumber") == 2
+    assert v("TotalContinuousNumber", resets=[70]) == 1
+    assert v("MaxNumber") == 2
+    assert v("MinNumber") == 1
+    assert v("MinNumber", "LoggedOut") == 0
+    assert v("AverageOfCurrentNumber") == pytest.approx((20 + 2 * 40 + 40) / 100)
+    # A0: ∫ (t + 100) over 0 .. 60; A1 (ready since 5): ∫ (t - 5) over 20 .. 100
+    expected = ((160**2 - 100**2) + (95**2 - 15**2)) / 2 / 100
+    assert v("AverageOfCurrentTime") == pytest.approx(expected)
+    # 2 Ready segments (A0's in progress at O, A1's from its join) per 140 s
+    got = v("AverageNumberPerRelativeHour", rel="WaitForNextCall")
+    assert got == pytest.approx(2 * 3600 / 140)
+
+
+def test_agent_status_breadth_categories() -> None:
+    # A0: LoggedOut .. 10, Ready 10 .. 100, NotReady from 100 (reason at 110)
+    def v(category: str, mask: str, rel: str | None = None, **kw: Any) -> int | float:
+        st = stat(category, mask, subject="AgentStatus", rel=rel)
+        return value(st, A0, AGENT_LOG, now=130, **kw)
+
+    assert v("ElapsedTimePercentage", "WaitForNextCall") == pytest.approx(100 * 90 / 130)
+    assert v("RelativeTimePercentage", "NotReadyForNextCall", "*") == pytest.approx(300 / 13)
+    assert v("AverageNumberPerRelativeHour", "WaitForNextCall", "*") == pytest.approx(3600 / 130)
+    assert v("RelativeNumberPercentage", "WaitForNextCall", "*") == pytest.approx(100 / 3)
+    assert v("TotalNumberPerSecond", "*") == pytest.approx(3 / 130)
+    # a change between two mask statuses continues the period; a reason
+    # change is no new period either
+    assert v("TotalContinuousNumber", "WaitForNextCall,NotReadyForNextCall") == 1
+    assert v("TotalContinuousNumber", "*") == 1
+    assert v("TotalContinuousNumber", "NotReadyForNextCall") == 1
+    assert v("TotalContinuousNumber", "LoggedOut,NotReadyForNextCall") == 2
+    assert v("CurrentContinuousTime", "WaitForNextCall,NotReadyForNextCall") == 120.0
+    assert v("CurrentContinuousTime", "NotReadyForNextCall") == 30.0  # since 100, not 110
+    assert v("CurrentContinuousTime", "WaitForNextCall") == 0.0
+    assert v("CurrentContinuousTime", "*") == 130.0  # LoggedOut since the log's start
+    assert v("MaxNumber", "WaitForNextCall") == 1
+    assert v("MinNumber", "WaitForNextCall") == 0
+    assert v("MinNumber", "WaitForNextCall", resets=[50]) == 0  # left at 100
+    # a DN's own status: ringing then talking since 10
+    dn_log = [
+        fr(10, changes=[chg(DN0, 10, S_.Monitored, S_.CallRinging)]),
+        fr(12, changes=[chg(DN0, 12, S_.CallRinging, S_.CallInbound)]),
+        fr(50, changes=[chg(DN0, 50, S_.CallInbound, S_.Monitored)]),
+    ]
+    st = stat("CurrentContinuousTime", "CallRinging,CallInbound", subject="DNStatus")
+    assert value(st, DN0, upto(dn_log, 30), now=30) == 20.0
+    assert value(st, DN0, dn_log, now=60) == 0.0
+    with pytest.raises(ValueError, match="Agent and Place"):
+        value(stat("CurrentContinuousTime", "*", subject="GroupStatus"), G0, [], now=10)
+
+
+def test_current_relative_categories_on_a_group() -> None:
+    init = initial(
+        statuses={A0: S_.WaitForNextCall, A1: S_.NotReadyForNextCall},
+        since={A0: s(-100), A1: s(-40)},
+        members={G0: (A0, A1)},
+    )
+
+    def v(category: str, mask: str, rel: str | None = None, **kw: Any) -> int | float:
+        st = stat(category, mask, subject="GroupStatus", rel=rel)
+        return value(st, G0, [], now=0, init=init, **kw)
+
+    assert v("CurrentRelativeNumberPercentage", "WaitForNextCall", "*,~LoggedOut") == 50.0
+    got = v("CurrentRelativeTimePercentage", "WaitForNextCall", "*,~LoggedOut")
+    assert got == pytest.approx(100 * 100 / 140)
+    r30_50 = TimeRange(name="30-50", lower=30, upper=50)
+    assert v("CurrentNumberInTimeRange", "*", time_range=r30_50) == 1
+    got = v("CurrentNumberInTimeRangePercentage", "NotReadyForNextCall", "*", time_range=r30_50)
+    assert got == 50.0
+    # nothing in the RelMask now: 0
+    assert v("CurrentRelativeNumberPercentage", "WaitForNextCall", "LoggedOut") == 0.0
+
+
+def test_current_distinct_number_counts_conn_ids() -> None:
+    log = [
+        fr(10, act(K.CallRinging, 10, None, conn="c1")),
+        fr(12, act(K.CallRinging, 10, 12, conn="c1"), act(K.CallInbound, 12, None, conn="c1")),
+        fr(20, act(K.CallOnHold, 20, None, conn="c1")),
+        fr(25, act(K.CallRinging, 25, None, conn="c2")),
+    ]
+    mask = "CallRinging,CallInbound,CallOnHold"
+    assert value(stat("CurrentNumber", mask), DN0, log, now=30) == 3
+    assert value(stat("CurrentDistinctNumber", mask), DN0, log, now=30) == 2
+    assert value(stat("CurrentDistinctNumber", mask), DN0, log[:3], now=30) == 1
+    assert value(stat("CurrentDistinctNumber", mask), DN0, [], now=30) == 0
+    # no ConnID ("") is one value: two agents ready
+    ready = [
+        fr(5, act(K.WaitForNextCall, 5, None, agent="A0", conn="")),
+        fr(6, act(K.WaitForNextCall, 6, None, device=DN1, agent="A1", conn="")),
+    ]
+    init = initial(members={G0: (A0, A1)})
+    st = stat("CurrentNumber", "WaitForNextCall")
+    assert value(st, G0, ready, now=30, init=init) == 2
+    st = stat("CurrentDistinctNumber", "WaitForNextCall")
+    assert value(st, G0, ready, now=30, init=init) == 1
+
+
+def _pseudo(kind: ActionKind, dn: str, start: float, end: float | None) -> Action:
+    """A queue pseudo-action of the agent on ``dn`` (its ConnID is the DN id)."""
+    return act(kind, start, end, device=Q, conn=f"{dn}@SW1")
+
+
+#: two agents logged into Q (both ready until A1 goes not ready at 210), two
+#: released calls (60 s and 120 s of talk), three calls waiting from 210
+ESTIM_LOG = [
+    fr(
+        0,
+        _pseudo(K.AgentLoginQueue, "5000", 0, None),
+        _pseudo(K.AgentLoginQueue, "5001", 0, None),
+        _pseudo(K.AgentReady, "5000", 0, None),
+        _pseudo(K.AgentReady, "5001", 0, None),
+    ),
+    fr(100, act(K.CallReleased, 40, 100, device=Q, conn="c1")),
+    fr(200, act(K.CallReleased, 80, 200, device=Q, conn="c2")),
+    fr(205, act(K.CallReleased, 105, 205, device=RP, conn="c9")),  # another DN
+    fr(210, wait("c3", 210, None), wait("c4", 210, None), wait("c5", 210, None)),
+    fr(210, _pseudo(K.AgentReady, "5001", 0, 210)),
+]
+
+
+def test_estim_wait_time_and_load_balance() -> None:
+    def v(category: str, mask: str = "CallWait", now: float = 300, **kw: Any) -> int | float:
+        return value(stat(category, mask), Q, upto(ESTIM_LOG, now), now=now, **kw)
+
+    # (3 waiting + 1) * 90 s mean talk / 2 logged in
+    assert v("EstimWaitingTime") == 180.0
+    # the masks are ignored
+    assert v("EstimWaitingTime", "CallEntered") == 180.0
+    # the mean talk time is over the interval ...
+    assert v("EstimWaitingTime", resets=[150]) == 240.0
+    # ... or over the last N released calls
+    assert v("EstimWaitingTime", selection=1) == 240.0
+    assert v("EstimWaitingTime", now=50) == 0.0  # nothing released yet
+    # 100 * 3 waiting / 1 ready
+    assert v("LoadBalance") == 300.0
+    assert v("LoadBalance", now=209) == 0.0
+    # no agent ready: divided by 1
+    no_ready = [*ESTIM_LOG, fr(220, _pseudo(K.AgentReady, "5000", 0, 220))]
+    assert value(stat("LoadBalance", "CallWait"), Q, no_ready, now=300) == 300.0
+    # nobody logged in: divided by 1
+    st = stat("EstimWaitingTime", "CallWait")
+    gone = [
+        *ESTIM_LOG,
+        fr(
+            220,
+            _pseudo(K.AgentLoginQueue, "5000", 0, 220),
+            _pseudo(K.AgentLoginQueue, "5001", 0, 220),
+        ),
+    ]
+    assert value(st, Q, gone, now=300) == 360.0
+    # the MediaType still applies (the queue's actions are voice)
+    assert value(stat("EstimWaitingTime", "CallWait", media="chat"), Q, ESTIM_LOG, now=300) == 0
+
+
+@pytest.mark.parametrize(
+    ("category", "rel"),
+    [
+        ("MaxNumber", None),
+        ("MinNumber", None),
+        ("ElapsedTimePercentage", None),
+        ("RelativeTimePercentage", "CallWait"),
+        ("RelativeNumberPercentage", "CallWait"),
+        ("RelativeNumber", "CallWait"),
+        ("AverageNumberPerRelativeHour", "CallWait"),
+        ("AverageOfCurrentNumber", None),
+        ("AverageOfCurrentTime", None),
+        ("TotalNumberPerSecond", None),
+        ("TotalContinuousNumber", None),
+        ("CurrentRelativeNumberPercentage", "CallWait"),
+        ("CurrentRelativeTimePercentage", "CallWait"),
+        ("CurrentNumberInTimeRange", None),
+        ("CurrentNumberInTimeRangePercentage", None),
+        ("CurrentDistinctNumber", None),
+        ("EstimWaitingTime", None),
+        ("LoadBalance", None),
+    ],
+)
+def test_breadth_categories_give_zero_on_nothing(category: str, rel: str | None) -> None:
+    result = value(stat(category, "CallWait", rel=rel), Q, [], now=100)
+    assert result == 0
+    counts = {
+        "MaxNumber",
+        "MinNumber",
+        "TotalContinuousNumber",
+        "CurrentNumberInTimeRange",
+        "CurrentDistinctNumber",
+    }
+    assert isinstance(result, int if category in counts else float)
+    # an empty interval (E = 0) too
+    assert value(stat(category, "CallWait", rel=rel), Q, [], now=0) == 0
+
+
+# ---------------------------------------------------------------------------
+# Filters (§3.2)
+# ---------------------------------------------------------------------------
+
+
+def break_only(action: Action) -> bool:
+    """A stand-in for ``parse_filter('ReasonCode = "Break"').matches``."""
+    return action.reasons.get("ReasonCode") == "Break"
+
+
+def _not_ready_log() -> tuple[Engine, Initial, list[FeedResult], list[ev.Event]]:
+    """A0: ready at 5, NotReady Break at 10, Lunch at 40, Break at 70, Ready at 100."""
+    engine = Engine(make_center(agents=2, queues=1), now=T0)
+    init = Initial.capture(engine)
+
+    def not_ready(t: float, reason: str) -> ev.Event:
+        return ev.AgentNotReady(time=s(t), link="ts1", dn="5000", reasons={"ReasonCode": reason})
+
+    events = [
+        ev.LinkConnected(time=s(0), link="ts1"),
+        ev.AgentLogin(time=s(1), link="ts1", dn="5000", agent_id="7000", this_queue="8000"),
+        ev.AgentReady(time=s(5), link="ts1", dn="5000"),
+        not_ready(10, "Break"),
+        not_ready(40, "Lunch"),
+        not_ready(70, "Break"),
+        ev.AgentReady(time=s(100), link="ts1", dn="5000"),
+    ]
+    return engine, init, [engine.feed(e) for e in events], events
+
+
+_CACHE: dict[str, tuple[Engine, Initial, list[FeedResult], list[ev.Event]]] = {}
+
+
+def _engine_or_cached() -> tuple[Engine, Initial, list[FeedResult], list[ev.Event]]:
+    if "not-ready" not in _CACHE:
+        _CACHE["not-ready"] = _not_ready_log()
+    return _CACHE["not-ready"]
+
+
+@pytest.mark.parametrize(
+    "predicate",
+    [break_only, parse_filter('ReasonCode = "Break"').matches],
+    ids=["stand-in", "parse_filter"],
+)
+def test_a_not_ready_period_is_timed_only_while_the_reason_matches(
+    predicate: Callable[[Action], bool],
+) -> None:
+    _, init, log, _ = _engine_or_cached()
+
+    def v(
+        category: str,
+        subject: str = "AgentStatus",
+        obj: ObjectRef = A0,
+        now: float = 130,
+        flt: Callable[[Action], bool] | None = predicate,
+        **kw: Any,
+    ) -> int | float:
+        st = stat(category, "NotReadyForNextCall", subject=subject)
+        return reference_value(
+            st,
+            obj,
+            initial=init,
+            log=upto(log, now),
+            opened=T0,
+            now=s(now),
+            filter=flt,
+            **kw,
+        )
+
+    # Break 10 .. 40, then Lunch: only the Break part is timed
+    assert v("TotalTime", now=60) == 30.0
+    assert v("TotalNumber", now=60) == 1
+    assert v("TotalTime", now=60, flt=None) == 50.0
+    # Break 10 .. 40 and 70 .. 100; the Lunch part 40 .. 70 is not timed
+    assert v("TotalTime") == 60.0
+    assert v("TotalNumber") == 2  # once per period the filter became true
+    assert v("TotalAdjustedNumber") == 2
+    assert v("MaxTime") == 30.0
+    assert v("TotalContinuousNumber") == 1 + 1
+    # unfiltered: one NotReady period of 90 s
+    assert v("TotalTime", flt=None) == 90.0
+    assert v("TotalNumber", flt=None) == 1
+    # the same for the DN's status and the place's
+    assert v("TotalTime", "DNStatus", DN0) == 60.0
+    assert v("TotalTime", "PlaceStatus", P0) == 60.0
+    # DNAction: each reason opens a new NotReadyForNextCall action
+    assert v("TotalTime", "DNAction") == 60.0
+    assert v("TotalNumber", "DNAction") == 2
+    # during Lunch the agent is out; current values use the real since (10)
+    assert v("CurrentNumber", now=50) == 0
+    assert v("CurrentNumber", now=80) == 1
+    assert v("CurrentTime", now=80) == 70.0
+    assert v("CurrentContinuousTime", now=80) == 10.0  # in since 70
+    assert v("TotalTime", now=80, resets=[s(50)]) == 10.0
+    assert v("TotalNumber", now=80, resets=[s(50)]) == 1
+    assert v("MaxNumber", now=80) == 1
+    assert v("MinNumber", now=80, resets=[s(20)]) == 0
+
+
+def test_a_filter_that_keeps_holding_does_not_split_the_period() -> None:
+    _, init, log, _ = _engine_or_cached()
+    has_reason = parse_filter('KeyExists(Reasons, "ReasonCode")').matches
+    lunch = parse_filter('ReasonCode = "Lunch"').matches
+
+    def v(category: str, predicate: Callable[[Action], bool], now: float = 130) -> int | float:
+        st = stat(category, "NotReadyForNextCall", subject="AgentStatus")
+        return reference_value(
+            st, A0, initial=init, log=upto(log, now), opened=T0, now=s(now), filter=predicate
+        )
+
+    assert v("TotalNumber", has_reason) == 1
+    assert v("TotalTime", has_reason) == 90.0
+    assert v("TotalContinuousNumber", has_reason) == 1
+    assert v("TotalTime", lunch) == 30.0
+    assert v("CurrentTime", lunch, now=50) == 40.0  # since 10, the status's start
+    # RelMask items are not filtered
+    st = stat("RelativeTimePercentage", "NotReadyForNextCall", subject="AgentStatus", rel="*")
+    got = reference_value(st, A0, initial=init, log=log, opened=T0, now=s(130), filter=lunch)
+    assert got == pytest.approx(100 * 30 / 130)
+    # a status with no defining action never matches
+    st = stat("TotalTime", "*", subject="AgentStatus")
+    got = reference_value(st, A0, initial=init, log=log, opened=T0, now=s(130), filter=lunch)
+    assert got == 30.0
+
+
+def test_the_initial_defining_action_feeds_the_filter() -> None:
+    *_, events = _engine_or_cached()
+    # start over and capture mid-Break
+    engine = Engine(make_center(agents=2, queues=1), now=T0)
+    for e in events[:4]:  # up to NotReady Break at 10
+        engine.feed(e)
+    init = Initial.capture(engine)
+    defining = init.actions[A0]
+    assert defining is not None
+    assert defining.reasons["ReasonCode"] == "Break"
+    log = [engine.feed(e) for e in events[4:6]]  # Lunch at 40, Break at 70
+    st = stat("TotalTime", "NotReadyForNextCall", subject="AgentStatus")
+
+    def v(init: Initial) -> int | float:
+        return reference_value(
+            st, A0, initial=init, log=log, opened=s(10), now=s(80), filter=break_only
+        )
+
+    assert v(init) == 30.0 + 10.0
+    # without the defining actions nothing matches before the first change
+    assert v(attrs.evolve(init, actions={})) == 10.0
+
+
+def test_service_factor_filters_its_abandons_too() -> None:
+    def call(kind: ActionKind, at: float, seconds: float, vip: bool) -> Action:
+        return Action(
+            kind=kind,
+            device=Q,
+            start=s(at - seconds),
+            end=s(at),
+            conn_id=f"{kind.value}{at}",
+            user_data={"VIP": "yes"} if vip else {},
+        )
+
+    log = [
+        fr(
+            100,
+            call(K.CallAnswered, 100, 5, vip=True),
+            call(K.CallAnswered, 100, 30, vip=False),
+            call(K.CallAbandoned, 100, 40, vip=True),
+            call(K.CallAbandoned, 100, 50, vip=False),
+        )
+    ]
+    vip = parse_filter('PairExists(UserData, "VIP", "yes")').matches
+    st = stat("ServiceFactor1", "CallAnswered")
+    assert value(st, Q, log, now=200) == 25.0  # 1 / (2 + 2)
+    assert value(st, Q, log, now=200, predicate=vip) == 50.0  # 1 / (1 + 1)
+
+
+def test_a_stat_type_with_a_filter_needs_the_predicate() -> None:
+    st = stat("TotalNumber", "CallAnswered", filter_name="Break")
+    with pytest.raises(ValueError, match="filter="):
+        value(st, Q, [], now=10)
+    assert value(st, Q, [], now=10, predicate=break_only) == 0
+
+
+# ---------------------------------------------------------------------------
+# Validity (§3.4)
+# ---------------------------------------------------------------------------
+
+SA_CHAT = ObjectRef("T1", O_.StagingArea, "SA-chat")
+
+
+def test_validity_flips_across_a_tserver_link_loss() -> None:
+    engine = Engine(make_center(agents=2, queues=1), now=T0)
+    init = Initial.capture(engine)
+    events = [
+        ev.LinkConnected(time=s(0), link="ts1"),
+        ev.AgentLogin(time=s(1), link="ts1", dn="5000", agent_id="7000", this_queue="8000"),
+        ev.LinkDisconnected(time=s(20), link="ts1"),
+        ev.LinkConnected(time=s(30), link="ts1"),
+        ev.Registered(
+            time=s(31),
+            link="ts1",
+            dn="5000",
+            agent_id="7000",
+            agent_state=ev.AgentState.Ready,
+        ),
+        ev.AgentLogout(time=s(40), link="ts1", dn="5000"),
+        ev.DNOutOfService(time=s(50), link="ts1", dn="5000"),
+    ]
+    log = [engine.feed(e) for e in events]
+
+    def valid(obj: ObjectRef, now: float) -> bool:
+        return validity(obj, init, upto(log, now), s(now))
+
+    everything = (DN0, Q, RP, P0, A0, G0, PG0, QG, SW1, TN1, A1)
+    # every link starts down; agents not logged in depend on nothing
+    at_start = [validity(o, init, [], T0) for o in everything]
+    assert at_start == [False] * 4 + [True, True] + [False] * 3 + [True, True]
+    assert all(valid(o, 10) for o in everything)
+    # lost: the agent stays associated with its DN; A1 has no device
+    assert [valid(o, 25) for o in everything] == [False] * 9 + [True, True]
+    assert all(valid(o, 35) for o in everything)
+    # out of service: the DN, its place, the switch; A0 logged out at 40
+    assert [valid(o, 55) for o in everything] == [
+        False,
+        True,
+        True,
+        False,
+        True,
+        True,
+        False,
+        True,
+        False,
+        True,
+        True,
+    ]
+    # the engine's own view agrees on the statuses
+    assert engine.status(DN0).status is S_.NotMonitored
+
+
+def test_validity_of_media_channels_and_staging_areas() -> None:
+    engine = Engine(make_center(agents=2, queues=1), now=T0)
+    init = Initial.capture(engine)
+    events: list[ev.Event | None] = [
+        ev.LinkConnected(time=s(0), link="ts1"),
+        ev.LinkConnected(time=s(0), link="ixn1"),
+        ev.IxnAgentLogin(time=s(2), link="ixn1", agent_id="A0", place="P0", media={"chat": 1}),
+        ev.LinkDisconnected(time=s(20), link="ixn1"),
+        ev.LinkConnected(time=s(30), link="ixn1"),
+        ev.IxnAgentLogin(time=s(32), link="ixn1", agent_id="A0", place="P0", media={"chat": 1}),
+        ev.IxnAgentLogout(time=s(40), link="ixn1", agent_id="A0", place="P0"),
+    ]
+    log = [engine.feed(e) for e in events if e is not None]
+
+    def valid(obj: ObjectRef, now: float, *, with_events: bool = True) -> bool:
+        seen = upto(log, now)
+        return validity(
+            obj, init, seen, s(now), events=events[: len(seen)] if with_events else None
+        )
+
+    assert [valid(o, 10) for o in (P0, A0, G0, SA_CHAT, DN0)] == [True] * 5
+    # the channel goes with its link: the place, the agent, its groups;
+    # the staging area too (no other Interaction Server link is up)
+    assert [valid(o, 25) for o in (P0, A0, G0, SA_CHAT, DN0, P1)] == [
+        False,
+        False,
+        False,
+        False,
+        True,
+        True,
+    ]
+    # the link back drops the partial state: nothing of A0's is left to lose
+    assert [valid(o, 31) for o in (P0, A0, G0, SA_CHAT)] == [True] * 4
+    assert valid(P0, 35)
+    # a channel removed at logout is no longer a device of the place
+    assert valid(P0, 45)
+    assert valid(A0, 45)
+    # ... which the log alone cannot tell from a loss
+    with pytest.raises(ValueError, match="events="):
+        valid(P0, 45, with_events=False)
+    assert valid(DN0, 45, with_events=False)
+    # a staging area depends on itself only
+    init_without_sa = attrs.evolve(
+        init, statuses={k: v for k, v in init.statuses.items() if k != SA_CHAT}
+    )
+    with pytest.raises(KeyError, match="SA-chat"):
+        validity(SA_CHAT, init_without_sa, [], T0)
+
+
+# ---------------------------------------------------------------------------
+# On generated streams
+# ---------------------------------------------------------------------------
+
+
+def test_generated_stream_breadth_invariants() -> None:
+    """Step-function values stay between their extremes, periods never
+    outnumber segments, a whole-interval Sliding window is Growing, a huge
+    Selection is TotalAdjusted*, a filter that takes every action changes
+    nothing."""
+    center = make_center(agents=3, queues=1)
+    engine = Engine(center, now=DEFAULT_START_MS)
+    init = Initial.capture(engine)
+    log = [engine.feed(e) for e in generate_stream(center, seed=11, duration_s=1200)]
+    now = log[-1].time + 5_000
+    opened = DEFAULT_START_MS + 300_000
+    resets = [DEFAULT_START_MS + 900_000]
+
+    def v(category: str, mask: str, obj: ObjectRef, subject: str = "DNAction", **kw: Any) -> Any:
+        st = stat(category, mask, subject=subject)
+        return reference_value(st, obj, initial=init, log=log, opened=opened, now=now, **kw)
+
+    for agent in engine.objects(O_.Agent):
+        for mask in ("WaitForNextCall", "NotReadyForNextCall", "*,~LoggedOut"):
+            for kw in ({}, {"resets": resets}):
+                low = v("MinNumber", mask, agent, "AgentStatus", **kw)
+                mean = v("AverageOfCurrentNumber", mask, agent, "AgentStatus", **kw)
+                high = v("MaxNumber", mask, agent, "AgentStatus", **kw)
+                assert low <= mean <= high <= 1, (agent, mask)
+                periods = v("TotalContinuousNumber", mask, agent, "AgentStatus", **kw)
+                assert periods <= v("TotalNumber", mask, agent, "AgentStatus", **kw)
+        got = v("ElapsedTimePercentage", "*", agent, "AgentStatus", resets=resets)
+        assert got == pytest.approx(100.0)
+    talk = "CallWait,CallAnswered,CallAbandoned,CallDistributed"
+    for obj in (*engine.objects(O_.Queue), QG):
+        low = v("MinNumber", "CallWait", obj)
+        assert (
+            low <= v("AverageOfCurrentNumber", "CallWait", obj) <= v("MaxNumber", "CallWait", obj)
+        )
+        assert v("TotalTime", talk, obj, window=(10**9, 1_000)) == v("TotalTime", talk, obj)
+        assert v("TotalTime", talk, obj, selection=10**6) == pytest.approx(
+            v("TotalAdjustedTime", talk, obj)
+        )
+        everything = v("TotalNumber", "*", obj, filter=lambda _: True)
+        assert everything == v("TotalNumber", "*", obj) > 0
+        assert v("TotalNumber", "*", obj, filter=lambda _: False) == 0
+
+
+def test_validity_follows_the_engine_through_interaction_server_outages() -> None:
+    """The model's monitoring flags (places, agents, staging areas) against
+    validity(), after every link event and logout of a generated stream."""
+    center = make_center(agents=3, queues=1)
+    engine = Engine(center, now=DEFAULT_START_MS)
+    init = Initial.capture(engine)
+    profile = StreamProfile(outages_per_hour=3, shift=2400, off_shift=600)
+    events = list(generate_stream(center, seed=7, duration_s=1.5 * 3600, profile=profile))
+    model = engine.model
+    log: list[FeedResult] = []
+    checked = 0
+    for event in events:
+        log.append(engine.feed(event))
+        if type(event).__name__ not in ("LinkDisconnected", "LinkConnected", "IxnAgentLogout"):
+            continue
+        expected: dict[ObjectRef, bool] = {}
+        for place in model.places.values():
+            devices = [*place.dns, *place.channels.values()]
+            expected[place.ref] = all(d.monitored for d in devices)
+        for agent in model.agents.values():
+            channels = [c for p in agent.partials.values() for c in p.channels.values()]
+            expected[agent.ref] = all(d.monitored for d in [*agent.voice_dns, *channels])
+        expected[SA_CHAT] = model.staging[("T1", "SA-chat")].monitored
+        for ref, want in expected.items():
+            got = validity(ref, init, log, log[-1].time, events=events[: len(log)])
+            assert got == want, (ref, event)
+            checked += not want
+    assert checked > 0  # some were invalid at some point

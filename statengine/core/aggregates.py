@@ -48,6 +48,58 @@ def _in_range(rng: Any, start: int, end: int) -> bool:
     return bool(d >= rng.lower and (rng.upper is None or d < rng.upper))
 
 
+class CountTracker:
+    """The number ``c`` of open items as a step function of time, since the
+    interval start: its max and min, and the exact integrals of ``c`` and of
+    CurrentTime (``c * t - sum of starts``) for the AverageOfCurrent*
+    categories (DOMAIN samples every 2 s; statengine integrates exactly)."""
+
+    __slots__ = ("area", "area2x2", "cmax", "cmin", "last", "start")
+
+    def __init__(self, t: int) -> None:
+        self.reset(t, 0, 0)
+
+    def reset(self, t: int, count: int, cur_sum: int) -> None:
+        self.start = self.last = t
+        self.area = 0  # integral of c dt (count x ms)
+        self.area2x2 = 0  # twice the integral of (c t - sum) dt
+        self.cmax = self.cmin = count
+
+    def _advance(self, t: int, count: int, cur_sum: int) -> None:
+        lt = self.last
+        if t > lt:
+            self.area += count * (t - lt)
+            self.area2x2 += count * (t * t - lt * lt) - 2 * cur_sum * (t - lt)
+            self.last = t
+
+    def step(self, t: int, count: int, cur_sum: int, delta: int) -> None:
+        """The count changes by ``delta`` at ``t`` (it was ``count`` before)."""
+        self._advance(t, count, cur_sum)
+
+    def settle(self, count: int) -> None:
+        """The count as an event leaves it: MaxNumber / MinNumber see the
+        values between events, not the steps inside one (a call leaving and
+        another arriving in the same event is no dip)."""
+        if count > self.cmax:
+            self.cmax = count
+        if count < self.cmin:
+            self.cmin = count
+
+    def extremes(self, count: int) -> tuple[int, int]:
+        """(MaxNumber, MinNumber): including the count holding now."""
+        return max(self.cmax, count), min(self.cmin, count)
+
+    def averages(self, now: int, count: int, cur_sum: int) -> tuple[float, float]:
+        """(time average of c, time average of CurrentTime in ms) over [start, now]."""
+        lt = self.last
+        area = self.area + count * (now - lt)
+        area2x2 = self.area2x2 + count * (now * now - lt * lt) - 2 * cur_sum * (now - lt)
+        span = now - self.start
+        if span <= 0:
+            return float(count), float(count * now - cur_sum)
+        return area / span, area2x2 / 2 / span
+
+
 class ActionAggregate:
     """Running totals of the actions of one mask in one scope.
 
@@ -60,6 +112,9 @@ class ActionAggregate:
     __slots__ = (
         "adj_n",
         "adj_t",
+        "conns",
+        "cont_n",
+        "counter",
         "cur_sum",
         "dmax",
         "dmin",
@@ -75,7 +130,15 @@ class ActionAggregate:
         "time_range",
     )
 
-    def __init__(self, opened: int, *, ordered: bool = False, time_range: Any = None) -> None:
+    def __init__(
+        self,
+        opened: int,
+        *,
+        ordered: bool = False,
+        time_range: Any = None,
+        counts: bool = False,
+        distinct: bool = False,
+    ) -> None:
         self.opened = opened
         self.interval_start = opened
         self.time_range = time_range
@@ -83,10 +146,15 @@ class ActionAggregate:
         self.open: dict[Hashable, int] = {}
         self.cur_sum = 0
         self.starts: SortedList | None = SortedList() if ordered else None
+        #: the number of open items over time (MaxNumber, AverageOfCurrent*...)
+        self.counter: CountTracker | None = CountTracker(opened) if counts else None
+        #: conn id -> open items with it (CurrentDistinctNumber)
+        self.conns: dict[str, int] | None = {} if distinct else None
         self._zero()
 
     def _zero(self) -> None:
         self.n = 0  # TotalNumber
+        self.cont_n = 0  # TotalContinuousNumber
         self.adj_n = 0  # TotalAdjustedNumber
         self.t_clip = 0  # TotalTime (ms)
         self.adj_t = 0  # TotalAdjustedTime (ms)
@@ -98,23 +166,40 @@ class ActionAggregate:
 
     # -- updates -------------------------------------------------------------
 
-    def seed(self, key: Hashable, start: int) -> None:
+    def seed(self, key: Hashable, start: int, t: int | None = None) -> None:
         """An item already open when the statistic opens (not counted as started)."""
+        if self.counter is not None:
+            self.counter.step(t if t is not None else start, len(self.open), self.cur_sum, +1)
+        if not self.open:
+            self.cont_n += 1
         self.open[key] = start
         self.cur_sum += start
         if self.starts is not None:
             self.starts.add(start)
+        if self.conns is not None:
+            conn = key[2] if isinstance(key, tuple) else ""  # (device, kind, conn id)
+            self.conns[conn] = self.conns.get(conn, 0) + 1
 
     def start(self, key: Hashable, start: int) -> None:
         self.n += 1
-        self.seed(key, start)
+        self.seed(key, start, start)
 
     def end(self, key: Hashable, start: int, end: int) -> None:
-        if self.open.pop(key, None) is None:
+        if key not in self.open:
             return
+        if self.counter is not None:
+            self.counter.step(end, len(self.open), self.cur_sum, -1)
+        del self.open[key]
         self.cur_sum -= start
         if self.starts is not None:
             self.starts.remove(start)
+        if self.conns is not None:
+            conn = key[2] if isinstance(key, tuple) else ""
+            left = self.conns[conn] - 1
+            if left:
+                self.conns[conn] = left
+            else:
+                del self.conns[conn]
         self.t_clip += end - max(start, self.interval_start)
         self.adj_n += 1
         self._completed(max(start, self.opened), end)
@@ -143,11 +228,18 @@ class ActionAggregate:
         """A Growing interval ends at ``at``: history restarts, open items stay."""
         self.interval_start = at
         self._zero()
+        self.cont_n = 1 if self.open else 0
+        if self.counter is not None:
+            self.counter.reset(at, len(self.open), self.cur_sum)
 
     # -- reads (ms) ------------------------------------------------------------
 
     def current_time(self, now: int) -> int:
         return len(self.open) * now - self.cur_sum
+
+    def in_range_now(self, rng: Any, now: int) -> int:
+        """Open items whose current age (ms truncated) falls in ``rng``."""
+        return sum(1 for s in self.open.values() if _in_range(rng, s, now))
 
     def current_max(self, now: int) -> int:
         if not self.open:
@@ -188,12 +280,30 @@ class StatusAggregate:
         "sinces",
         "time_range",
         "tracked",
+        "filter",
+        "counter",
+        "cont_n",
+        "cont_since",
     )
 
     def __init__(
-        self, mask: Any, opened: int, *, ordered: bool = False, time_range: Any = None
+        self,
+        mask: Any,
+        opened: int,
+        *,
+        ordered: bool = False,
+        time_range: Any = None,
+        filter: Any = None,  # noqa: A002 - the Stat Server's word
+        counts: bool = False,
     ) -> None:
         self.mask = mask
+        #: a Filter: the member counts only while it holds for the status's action
+        self.filter = filter
+        self.counter: CountTracker | None = CountTracker(opened) if counts else None
+        #: TotalContinuousNumber: entries into the mask from outside, in I
+        self.cont_n = 0
+        #: member -> when it last entered the mask from outside
+        self.cont_since: dict[Hashable, int] = {}
         self.opened = opened
         self.interval_start = opened
         self.time_range = time_range
@@ -210,6 +320,7 @@ class StatusAggregate:
 
     def _zero(self) -> None:
         self.n = 0
+        self.cont_n = 0
         self.closed = 0
         self.adj_n = 0
         self.adj_t = 0
@@ -220,35 +331,56 @@ class StatusAggregate:
 
     # -- updates -------------------------------------------------------------
 
-    def track(self, member: Hashable, status: Any, since: int, t: int) -> None:
+    def _holds(self, status: Any, action: Any) -> bool:
+        if status not in self.mask:
+            return False
+        f = self.filter
+        return f is None or (action is not None and f.matches(action))
+
+    def track(self, member: Hashable, status: Any, since: int, t: int, action: Any = None) -> None:
         """Start following ``member`` at ``t`` (open time or group join)."""
         self.tracked.add(member)
-        if status in self.mask:
+        if self._holds(status, action):
+            self.cont_n += 1
+            self.cont_since[member] = since
             self._open(member, max(since, t), since)
 
     def untrack(self, member: Hashable, t: int) -> None:
         """Stop following ``member`` at ``t`` (it left the group)."""
         self.tracked.discard(member)
         self._close(member, t)
+        self.cont_since.pop(member, None)
 
-    def change(self, member: Hashable, old: Any, new: Any, t: int) -> bool:
-        """A tracked member's status went from ``old`` to ``new`` at ``t``.
+    def change(self, member: Hashable, old: Any, new: Any, t: int, action: Any = None) -> bool:
+        """A tracked member's status went from ``old`` to ``new`` at ``t``
+        (``old is new``: only the defining action changed, e.g. its reasons).
 
         Returns whether the aggregate changed (False when neither status is
         in the mask: most changes, and the cheap path).
         """
         mask = self.mask
-        old_in = old in mask
-        new_in = new in mask
+        if old not in mask and new not in mask:
+            return False
+        old_in = member in self.open
+        new_in = self._holds(new, action)
         if not (old_in or new_in):
             return False
+        if old_in and new_in and old is new:
+            return False  # the same status goes on, still matching
         if old_in:
             self._close(member, t)
         if new_in:
+            if not old_in:
+                self.cont_n += 1
+                self.cont_since[member] = t
             self._open(member, t, t)
+        else:
+            self.cont_since.pop(member, None)
         return True
 
     def _open(self, member: Hashable, seg_start: int, since: int) -> None:
+        if self.counter is not None:
+            self.counter.step(max(seg_start, self.interval_start), len(self.open), self.cur_sum, +1)
         self.open[member] = (seg_start, since)
         self.n += 1
         self.eff_sum += max(seg_start, self.interval_start)
@@ -258,9 +390,12 @@ class StatusAggregate:
             self.sinces.add(since)
 
     def _close(self, member: Hashable, t: int) -> None:
-        entry = self.open.pop(member, None)
+        entry = self.open.get(member)
         if entry is None:
             return
+        if self.counter is not None:
+            self.counter.step(t, len(self.open), self.cur_sum, -1)
+        del self.open[member]
         seg_start, since = entry
         eff = max(seg_start, self.interval_start)
         self.eff_sum -= eff
@@ -286,7 +421,10 @@ class StatusAggregate:
         self.interval_start = at
         self._zero()
         self.n = len(self.open)
+        self.cont_n = len(self.cont_since)
         self.eff_sum = len(self.open) * at
+        if self.counter is not None:
+            self.counter.reset(at, len(self.open), self.cur_sum)
         if self.seg_starts is not None:
             self.seg_starts = SortedList([at] * len(self.open))
 
@@ -304,6 +442,13 @@ class StatusAggregate:
 
     def current_time(self, now: int) -> int:
         return len(self.open) * now - self.cur_sum
+
+    def in_range_now(self, rng: Any, now: int) -> int:
+        return sum(1 for _, since in self.open.values() if _in_range(rng, since, now))
+
+    def continuous_time(self, now: int) -> int:
+        """CurrentContinuousTime of a single-member scope (Agent / Place)."""
+        return max((now - s for s in self.cont_since.values()), default=0)
 
     def current_max(self, now: int) -> int:
         if not self.open:

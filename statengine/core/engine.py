@@ -26,6 +26,7 @@ import attrs
 from statengine.core import events as ev
 from statengine.core.actions import Action
 from statengine.core.configchange import CONFIG_HANDLERS
+from statengine.core.currentstate import StateNode, state_tree
 from statengine.core.media import INTERACTION_HANDLERS, MEDIA_HANDLERS
 from statengine.core.monitoring import LINK_HANDLERS, MONITORING_HANDLERS
 from statengine.core.notify import Notification, NotificationSettings
@@ -34,12 +35,9 @@ from statengine.core.pool import Pool, PoolStatistics
 from statengine.core.profiles import TimeProfile, load_time_profiles
 from statengine.core.settings import EngineSettings
 from statengine.core.state import (
-    AgentState,
-    Device,
     GroupState,
     MembershipChange,
     Model,
-    PlaceState,
     StatusChange,
 )
 from statengine.core.stattypes import StatType, TimeRange, load_stat_types, load_time_ranges
@@ -83,23 +81,6 @@ class StatusInfo:
     since: int
     #: the action that defines the status (its reasons, user data ...)
     action: Action | None = None
-
-
-@attrs.frozen(kw_only=True)
-class StateNode:
-    """One node of a CurrentState tree (DOMAIN §3.10).
-
-    Agent -> places -> devices (DNs, media channels) -> open actions; groups
-    hold their members' trees; queues hold their waiting calls.
-    """
-
-    ref: ObjectRef
-    status: Status
-    since: int
-    actions: tuple[Action, ...] = ()
-    children: tuple[StateNode, ...] = ()
-    #: the reasons of the action that defines the status (CurrentStateReasons)
-    reasons: Mapping[str, str | int] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)
@@ -544,57 +525,7 @@ class Engine:
 
     def current_state(self, ref: ObjectRef) -> StateNode:
         """The CurrentState tree of any object (DOMAIN §3.10)."""
-        return self._node(self._object(ref))
-
-    def _node(self, obj: Any) -> StateNode:
-        if isinstance(obj, Device):
-            actions = tuple(
-                sorted(obj.open.values(), key=lambda a: (a.start, a.kind.value, a.conn_id))
-            )
-            return _node(obj.ref, obj.status, obj.since, obj.status_action, actions=actions)
-        if isinstance(obj, PlaceState):
-            devices: list[Device] = [*obj.dns, *obj.channels.values()]
-            return _node(
-                obj.ref,
-                obj.status,
-                obj.since,
-                obj.status_action,
-                children=tuple(self._node(d) for d in devices),
-            )
-        if isinstance(obj, AgentState):
-            children = []
-            for place in obj.places():
-                devs: list[Device] = list(place.dns)
-                devs += [
-                    c
-                    for p in obj.partials.values()
-                    if p.place is place
-                    for c in p.channels.values()
-                ]
-                children.append(
-                    _node(
-                        place.ref,
-                        place.status,
-                        place.since,
-                        place.status_action,
-                        children=tuple(self._node(d) for d in devs),
-                    )
-                )
-            for dn in obj.voice_dns:
-                if dn.place is None:
-                    children.append(self._node(dn))
-            return _node(
-                obj.ref, obj.status, obj.since, obj.status_action, children=tuple(children)
-            )
-        assert isinstance(obj, GroupState)
-        members = sorted(obj.members, key=lambda m: m.ref)
-        best = max((m.status for m in members), default=Status.NotMonitored, key=lambda s: s.value)
-        return StateNode(
-            ref=obj.ref,
-            status=best,
-            since=self._now or 0,
-            children=tuple(self._node(m) for m in members),
-        )
+        return state_tree(self._object(ref), self._now or 0)
 
     def statistics(self) -> EngineStatistics:
         m = self._model
@@ -621,17 +552,58 @@ class Engine:
         """The live state (read-only by convention: for tests and snapshots)."""
         return self._model
 
+    # ------------------------------------------------------------------
+    # Snapshots (issue 6) -- delegated to statengine.core.snapshot
+    # ------------------------------------------------------------------
 
-def _node(
-    ref: ObjectRef,
-    status: Status,
-    since: int,
-    action: Action | None,
-    *,
-    actions: tuple[Action, ...] = (),
-    children: tuple[StateNode, ...] = (),
-) -> StateNode:
-    reasons = dict(action.reasons) if action is not None else {}
-    return StateNode(
-        ref=ref, status=status, since=since, actions=actions, children=children, reasons=reasons
-    )
+    def snapshot(self) -> dict[str, Any]:
+        """The whole engine as versioned plain data (msgpack- and JSON-able).
+
+        See :mod:`statengine.core.snapshot` for what it holds. Ref ids of
+        subscriptions must be str or int, or tuples of them.
+
+        Raises:
+            SnapshotError: a ref id that is not plain data.
+        """
+        from statengine.core.snapshot import snapshot_engine
+
+        return snapshot_engine(self)
+
+    @classmethod
+    def restore(
+        cls,
+        config: CenterConfig | _HasCenter,
+        snapshot: Mapping[str, Any],
+        *,
+        now: int | None = None,
+        strict: bool = True,
+        settings: EngineSettings | None = None,
+        profile: StatisticsProfile | None = None,
+        keep_subscriptions: bool | None = None,
+    ) -> Engine:
+        """Rebuild an engine from :meth:`snapshot` data.
+
+        ``now`` None (or the snapshot's clock): exact continuation. A later
+        ``now``: a restart after a gap (links lost at the snapshot time,
+        DOMAIN §7 rules per time profile; subscriptions dropped unless
+        ``keep_subscriptions=True``). :func:`statengine.core.snapshot.restore_engine`
+        also returns a report of what was reset, restarted or dropped.
+
+        Raises:
+            SnapshotError: not a snapshot, a newer version, bad or inconsistent
+                data (the message names the path in the data), or ``now``
+                before the snapshot's clock.
+        """
+        from statengine.core.snapshot import restore_engine
+
+        return restore_engine(
+            config,
+            snapshot,
+            now=now,
+            strict=strict,
+            settings=settings,
+            profile=profile,
+            keep_subscriptions=keep_subscriptions,
+        ).engine
+
+    # -- end of snapshot methods ---------------------------------------

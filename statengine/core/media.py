@@ -15,14 +15,19 @@ Per channel (DOMAIN §3.5):
 * ``Routable`` / ``NotRoutable``: routable iff ready and the interactions on
   the channel are fewer than its capacity;
 * ``Delivering`` from invitation to acceptance (``Accepted``) or refusal
-  (``InteractionRejected`` / ``InteractionRevoked``), then
-  ``Handling{Inbound,Outbound,Internal}`` until the agent leaves it.
+  (``InteractionRejected`` / ``InteractionRevoked``), then the generic
+  ``Handling`` and ``Handling{Inbound,Outbound,Internal}`` until the agent
+  leaves it.
 
 Staging areas (DOMAIN §3.6): ``InteractionEntered`` and the durable
 ``InteractionWaiting`` (the backlog) while an interaction sits in the queue;
 it leaves with ``InteractionDistributed`` (taken by an agent),
 ``InteractionDistributedToQueue`` (moved), ``InteractionCleared`` (taken by
 anything else) or ``InteractionDeleted`` (processing stopped).
+
+Every interaction remembers the Interaction Server link that reported it
+first: when that link goes down the interaction is forgotten with it
+(:func:`statengine.core.monitoring.on_link_lost`).
 """
 
 from __future__ import annotations
@@ -66,6 +71,8 @@ class Interaction:
     ixn_id: str
     media: str
     submitted: int
+    #: the Interaction Server link that reported it (forgotten when it goes down)
+    link: str = ""
     #: staging area it waits in now ("" if none) and the last one it was in
     waiting_in: str = ""
     last_queue: str = ""
@@ -275,7 +282,11 @@ def _interaction(
     ixn: Interaction | None = model.interactions.get(key)
     if ixn is None and create:
         ixn = Interaction(
-            ixn_id=event.ixn_id, media=event.media, submitted=t, user_data=dict(event.user_data)
+            ixn_id=event.ixn_id,
+            media=event.media,
+            submitted=t,
+            link=link.name,
+            user_data=dict(event.user_data),
         )
         model.interactions[key] = ixn
     return ixn
@@ -308,6 +319,7 @@ def _leave_channel(
     elif state is not None:
         for kind, _ in HANDLING.values():
             model.end(channel, kind, t, ixn_id)
+        model.end(channel, K.Handling, t, ixn_id)
     ixn = model.interactions.get((channel.ref.tenant, ixn_id))
     if ixn is not None and channel in ixn.channels:
         ixn.channels.remove(channel)
@@ -347,6 +359,9 @@ def on_party_added(model: Model, event: ev.IxnPartyAdded, t: int, link: LinkConf
     handling, started = HANDLING[event.ixn_type]
     model.start(channel, handling, t, event.ixn_id, **data)
     model.instant(channel, started, t, conn_id=event.ixn_id, **data)
+    # the generic durable Handling runs alongside the typed one (its status,
+    # CallUnknown, ranks below theirs, so the typed action defines the status)
+    model.start(channel, K.Handling, t, event.ixn_id, **data)
     model.instant(channel, K.HandlingStarted, t, conn_id=event.ixn_id, **data)
     _routable(model, channel, t)
 

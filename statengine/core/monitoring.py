@@ -9,7 +9,10 @@
   logged out), so the agent's status becomes NotMonitored, not LoggedOut.
 * An Interaction Server link going down ends the open actions of the media
   channels it reported and marks them NotMonitored; voice DNs and the other
-  links' channels are untouched. When it comes back, its partial states are
+  links' channels are untouched. The interactions it reported are forgotten:
+  their staging-area waits end at the loss time with no outcome action (an
+  interaction still on a channel of another link that is up stays, now
+  belonging to that link). When it comes back, its partial states are
   dropped and rebuilt from the logins it reports again.
 * DNOutOfService / DNBackInService do the same for a single DN.
 """
@@ -86,6 +89,31 @@ def drop_partial(model: Model, link: str, agent_key: tuple[str, str], t: int) ->
     model.touch_agent(agent)
 
 
+def _drop_interactions(model: Model, link: LinkConfig, t: int) -> None:
+    """Forget the interactions an Interaction Server link reported, as it goes down.
+
+    Their staging-area waits (``InteractionWaiting``) end at ``t`` with no
+    outcome action: nobody knows what became of them. The channels of the
+    link are forgotten by every interaction (they were cleared already). An
+    interaction still offered to or handled on a channel of another link that
+    is up is kept and passes to that link.
+    """
+    for key in [k for k in model.interactions if k[0] == link.tenant]:
+        ixn = model.interactions[key]
+        ixn.channels = [c for c in ixn.channels if c.link != link.name]
+        if ixn.link != link.name:
+            continue
+        survivor = next((c for c in ixn.channels if model.link_up.get(c.link)), None)
+        if survivor is not None:
+            ixn.link = survivor.link
+            continue
+        if ixn.waiting_in:
+            area = model.staging.get((link.tenant, ixn.waiting_in))
+            if area is not None:
+                model.end(area, K.InteractionWaiting, t, ixn.ixn_id)
+        del model.interactions[key]
+
+
 def on_link_connected(model: Model, event: ev.LinkConnected, t: int, link: LinkConfig) -> None:
     if model.link_up[link.name]:
         raise BadEventError(event, "link-already-up", f"link {link.name!r} is already connected")
@@ -120,6 +148,7 @@ def on_link_lost(model: Model, event: ev.Event, t: int, link: LinkConfig) -> Non
                 channel.interactions.clear()
                 channel.ready = False
                 set_monitored(model, channel, False, t)
+        _drop_interactions(model, link, t)
         others_up = any(
             up
             and model.links[name].kind is LinkKind.IXNSERVER

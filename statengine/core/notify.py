@@ -17,6 +17,7 @@ Every notification names ``(subscriber, ref_id)``, as the wire protocol will.
 from __future__ import annotations
 
 import enum
+import math
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -72,6 +73,17 @@ class NotificationSettings:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.mode, NotifyMode):
             raise LocalProtocolError(f"notification mode: expected a NotifyMode, got {self.mode!r}")
+        for name in ("insensitivity", "frequency"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not (
+                math.isfinite(value)
+            ):
+                raise LocalProtocolError(f"{name}: expected a finite number, got {value!r}")
+        if self.mode is NotifyMode.PERIODICAL and self.frequency < 0.001:
+            raise LocalProtocolError(
+                f"frequency: expected at least 0.001 s (one engine millisecond), got "
+                f"{self.frequency!r}"
+            )
         if self.insensitivity < 0:
             raise LocalProtocolError(
                 f"insensitivity: expected a percentage >= 0, got {self.insensitivity!r}"
@@ -102,6 +114,9 @@ class Subscription:
     ref_id: Any
     statistic: Statistic
     settings: NotificationSettings
+    #: the stat type name the subscriber asked for (a shared statistic may
+    #: have been opened under another name with the same definition)
+    stat_type: str = ""
     last_value: Value | None = None
     #: periodical mode: next send time (ms)
     next_send: int = 0
@@ -113,7 +128,7 @@ class Subscription:
             subscriber=self.subscriber,
             ref_id=self.ref_id,
             object=st.object,
-            stat_type=st.stat_type.name,
+            stat_type=self.stat_type or st.stat_type.name,
             value=value,
             time=t,
             reason=reason,

@@ -35,7 +35,17 @@ from sortedcontainers import SortedList
 
 from statengine.core.actions import ACTION_CLASS, Action, ActionClass, ActionKind
 from statengine.core.aggregates import ActionAggregate, StatusAggregate
-from statengine.core.categories import ORDERED, TIME_VARYING, Statistic, StatKey
+from statengine.core.categories import (
+    COUNTING,
+    EXTRA_MASKS,
+    ORDERED,
+    Statistic,
+    StatKey,
+    Term,
+    time_varying,
+)
+from statengine.core.currentstate import state_tree
+from statengine.core.filters import Filter
 from statengine.core.notify import (
     Notification,
     NotificationSettings,
@@ -47,8 +57,11 @@ from statengine.core.notify import (
 from statengine.core.objects import ObjectRef, ObjectType
 from statengine.core.profiles import ProfileKind, TimeProfile
 from statengine.core.state import Device, MembershipChange, Model, StatusChange
+from statengine.core.status import Status
 from statengine.core.stattypes import (
     DEFAULT_TIME_RANGE,
+    REL_MASK_CATEGORIES,
+    STATE_CATEGORIES,
     TIME_RANGE_CATEGORIES,
     Category,
     Mask,
@@ -56,6 +69,7 @@ from statengine.core.stattypes import (
     Subject,
     TimeRange,
 )
+from statengine.core.windows import WindowActionAggregate, WindowStatusAggregate
 from statengine.errors import LocalProtocolError
 
 __all__ = ["DEFAULT_KEEP_MS", "Pool", "PoolStatistics"]
@@ -64,7 +78,19 @@ __all__ = ["DEFAULT_KEEP_MS", "Pool", "PoolStatistics"]
 DEFAULT_KEEP_MS = 3 * 24 * 3_600_000
 
 _DURABLE = ActionClass.DURABLE
-_ABANDONED = Mask.parse("CallAbandoned,CallAbandonedFromRinging", Subject.DNAction)
+#: Device kinds whose monitoring a statistic's validity depends on.
+_DEVICE_TYPES = frozenset(
+    {
+        ObjectType.RegDN,
+        ObjectType.Queue,
+        ObjectType.RoutePoint,
+        ObjectType.MediaChannel,
+        ObjectType.StagingArea,
+    }
+)
+#: Categories a Sliding or Selection window cannot serve (they follow the
+#: count of open items over time, which windows do not keep).
+_NOT_WINDOWED = COUNTING | {Category.TotalContinuousNumber}
 _T = ObjectType
 _DN_TYPES = frozenset({_T.RegDN, _T.Queue, _T.RoutePoint})
 #: devices whose actions belong to the agent and place they name (DOMAIN §1.5)
@@ -98,6 +124,8 @@ class _Entry:
     agg: Any
     stat: Statistic
     media: frozenset[str] | None
+    #: actions must match it (statuses: the aggregate checks its own)
+    filter: Filter | None = None
 
 
 @attrs.define(eq=False)
@@ -109,6 +137,7 @@ class Pool:
     profiles: Mapping[str, TimeProfile]
     time_ranges: Mapping[str, TimeRange]
     zones: Mapping[str, tzinfo] = attrs.field(factory=dict)
+    filters: Mapping[str, Filter] = attrs.field(factory=dict)
     keep: int = DEFAULT_KEEP_MS
     #: how often (ms of engine time) clock-driven values are re-evaluated
     granularity: int = 1000
@@ -127,6 +156,11 @@ class Pool:
     _expiry: SortedList = attrs.field(factory=SortedList)
     _expiry_entry: dict[StatKey, tuple[int, int, StatKey]] = attrs.field(factory=dict)
     _dirty: dict[Statistic, None] = attrs.field(factory=dict)
+    #: members followed by a filtered status aggregate (reason changes matter)
+    _filtered: set[ObjectRef] = attrs.field(factory=set)
+    #: SinceLogin statistics by agent
+    _since_login: dict[ObjectRef, list[Statistic]] = attrs.field(factory=dict)
+    _validity_dirty: bool = False
     _seq: Iterator[int] = attrs.field(factory=itertools.count)
     _expired: int = 0
 
@@ -145,6 +179,7 @@ class Pool:
         profile: str = "Default",
         time_range: str | None = None,
         time_range2: str | None = None,
+        filter: str | None = None,  # noqa: A002 - the Stat Server's word
         settings: NotificationSettings | None = None,
     ) -> Notification:
         """Subscribe ``(subscriber, ref_id)`` to a statistic; returns its value now.
@@ -168,10 +203,27 @@ class Pool:
         prof = self.profiles.get(profile)
         if prof is None:
             raise LocalProtocolError(f"unknown time profile {profile!r}")
-        if prof.kind is not ProfileKind.Growing:
+        if prof.kind is ProfileKind.SinceLogin and obj.type is not _T.Agent:
+            raise LocalProtocolError(f"time profile {profile!r} (SinceLogin) is for agents only")
+        if prof.kind in (ProfileKind.Sliding, ProfileKind.Selection) and (
+            st_type.category in _NOT_WINDOWED
+        ):
             raise LocalProtocolError(
-                f"time profile {profile!r} is {prof.kind.name}: only Growing is supported yet"
+                f"category {st_type.category.name} cannot use the {prof.kind.name} "
+                f"profile {profile!r}"
             )
+        if st_type.category is Category.CurrentContinuousTime and obj.type not in (
+            _T.Agent, _T.Place, *_DN_TYPES
+        ):
+            raise LocalProtocolError(
+                f"CurrentContinuousTime is for agents, places and DNs, not {obj.type.name}"
+            )
+        filter_name = filter if filter is not None else st_type.filter
+        flt = None
+        if filter_name is not None:
+            flt = self.filters.get(filter_name)
+            if flt is None:
+                raise LocalProtocolError(f"unknown filter {filter_name!r}")
         rng = self._range(time_range, required=st_type.category in TIME_RANGE_CATEGORIES)
         rng2 = self._range(time_range2, required=False)
         tz = self._zone(prof, obj)
@@ -180,14 +232,24 @@ class Pool:
             definition=(
                 st_type.canonical(),
                 prof.canonical(),
-                (rng.lower, rng.upper) if rng else None,
-                (rng2.lower, rng2.upper) if rng2 else None,
+                # a time range the category does not read does not split the pool
+                (rng.lower, rng.upper) if rng and st_type.needs_time_range else None,
+                (rng2.lower, rng2.upper)
+                if rng2 and st_type.category is Category.ServiceFactor1
+                else None,
+                flt.canonical() if flt is not None else None,
             ),
         )
         stat = self.stats.get(skey)
         if stat is None:
-            stat = self._create(skey, obj, st_type, prof, tz, rng, rng2, now)
-        sub = Subscription(subscriber=subscriber, ref_id=ref_id, statistic=stat, settings=settings)
+            stat = self._create(skey, obj, st_type, prof, tz, rng, rng2, flt, now)
+        sub = Subscription(
+            subscriber=subscriber,
+            ref_id=ref_id,
+            statistic=stat,
+            settings=settings,
+            stat_type=st_type.name,
+        )
         self.subscriptions[key] = sub
         stat.subscriptions.append(sub)
         if settings.mode is NotifyMode.CHANGES:
@@ -200,7 +262,10 @@ class Pool:
             self._ticking[sub] = None
             if self._next_tick is None:
                 self._next_tick = now + self.granularity
-        return sub.notification(stat.value(now), now, Reason.OPENED)
+        opened = sub.notification(stat.value(now), now, Reason.OPENED)
+        if not stat.valid:
+            self.out.append(sub.notification(stat.value(now), now, Reason.INVALID))
+        return opened
 
     def close(self, subscriber: str, ref_id: Any, now: int) -> None:
         """End a subscription; the statistic stays in the pool (persistent)."""
@@ -311,17 +376,60 @@ class Pool:
         tz: tzinfo,
         rng: TimeRange | None,
         rng2: TimeRange | None,
+        flt: Filter | None,
         now: int,
     ) -> Statistic:
-        ordered = st_type.category in ORDERED
+        cat = st_type.category
         status = st_type.subject is not Subject.DNAction
+        window = step = selection = 0
+        if profile.kind is ProfileKind.Sliding:
+            window, step = profile.window * 1000, profile.step * 1000
+        elif profile.kind is ProfileKind.Selection:
+            selection = profile.count
+        windowed = bool(window or selection)
 
-        def aggregate(mask: Mask, time_range: TimeRange | None = None) -> Any:
+        def aggregate(
+            mask: Mask, time_range: TimeRange | None, category: Category, filtered: bool
+        ) -> Any:
+            ordered = category in ORDERED
+            f = flt if filtered and status else None
             if status:
-                return StatusAggregate(mask, now, ordered=ordered, time_range=time_range)
-            return ActionAggregate(now, ordered=ordered, time_range=time_range)
+                if windowed:
+                    return WindowStatusAggregate(
+                        mask,
+                        now,
+                        window=window,
+                        step=step,
+                        selection=selection,
+                        time_range=time_range,
+                        filter=f,
+                    )
+                return StatusAggregate(
+                    mask,
+                    now,
+                    ordered=ordered,
+                    time_range=time_range,
+                    filter=f,
+                    counts=category in COUNTING,
+                )
+            if windowed:
+                return WindowActionAggregate(
+                    now,
+                    window=window,
+                    step=step,
+                    selection=selection,
+                    ordered=ordered,
+                    time_range=time_range,
+                )
+            return ActionAggregate(
+                now,
+                ordered=ordered,
+                time_range=time_range,
+                counts=category in COUNTING,
+                distinct=category is Category.CurrentDistinctNumber,
+            )
 
-        rel = st_type.rel_mask if st_type.rel_mask else None
+        rel = st_type.rel_mask if st_type.rel_mask and cat in REL_MASK_CATEGORIES else None
         stat = Statistic(
             key=key,
             object=obj,
@@ -331,32 +439,79 @@ class Pool:
             time_range=rng,
             time_range2=rng2,
             opened=now,
-            main=aggregate(st_type.main_mask, rng),
-            rel=aggregate(rel) if rel is not None else None,
-            abandon=(
-                ActionAggregate(now, time_range=rng2)
-                if st_type.category is Category.ServiceFactor1
-                else None
-            ),
-            time_varying=TIME_VARYING(st_type.category, st_type.subject),
+            main=aggregate(st_type.main_mask, rng, cat, True),
+            rel=aggregate(rel, None, cat, False) if rel is not None else None,
+            time_varying=time_varying(cat, st_type.subject),
         )
-        parts: list[tuple[Any, Mask]] = [(stat.main, st_type.main_mask)]
-        if rel is not None:
-            parts.append((stat.rel, rel))
-        if stat.abandon is not None:
-            parts.append((stat.abandon, _ABANDONED))
-        for agg, mask in parts:
-            entry = _Entry(agg=agg, stat=stat, media=st_type.media)
+        parts: list[tuple[Any, Mask, Filter | None]] = []
+        if cat in STATE_CATEGORIES:
+            reasons = cat is Category.CurrentStateReasons
+            target = self._runtime(obj)
+            stat.state = lambda t: _strip_reasons(state_tree(target, t), keep=reasons)
+            stat.valid = True
+        else:
+            parts.append((stat.main, st_type.main_mask, flt))
+        if stat.rel is not None and rel is not None:
+            parts.append((stat.rel, rel, None))
+        for role, text in EXTRA_MASKS.get(cat, {}).items():
+            mask = Mask.parse(text, Subject.DNAction)
+            agg = aggregate(mask, rng2 if role == "abandon" else None, Category.TotalNumber, False)
+            stat.extra[role] = agg
+            parts.append((agg, mask, None))
+        if cat is Category.Formula:
+            from statengine.core.formula import parse_formula
+
+            assert st_type.expression is not None
+            stat.formula = parse_formula(st_type.expression, st_type.subject)
+            for term in stat.formula.terms:
+                term_rng = self._range(
+                    term.time_range, required=term.category in TIME_RANGE_CATEGORIES
+                )
+                agg = aggregate(term.mask, term_rng, term.category, True)
+                stat.terms.append(
+                    Term(category=term.category, owner=stat, main=agg, time_range=term_rng)
+                )
+                parts.append((agg, term.mask, flt))
+        for agg, mask, f in parts:
+            entry = _Entry(agg=agg, stat=stat, media=st_type.media, filter=f)
             if status:
                 self._register_status(entry, obj, st_type.subject, now)
             else:
                 self._register_actions(entry, obj, mask, now)
+        for agg in stat.aggregates:
+            if getattr(agg, "counter", None) is not None:
+                # the count at the open time is the first value of MaxNumber & co
+                agg.counter.reset(now, len(agg.open), agg.cur_sum)
         self.stats[key] = stat
-        next_reset = profile.next_reset(now, tz)
-        if next_reset is not None:
-            stat.next_reset = next_reset
-            heapq.heappush(self._resets, (next_reset, next(self._seq), stat))
+        if profile.kind is ProfileKind.SinceLogin:
+            self._since_login.setdefault(obj, []).append(stat)
+        else:
+            next_reset = profile.next_reset(now, tz)
+            if next_reset is not None:
+                stat.next_reset = next_reset
+                heapq.heappush(self._resets, (next_reset, next(self._seq), stat))
+        if cat not in STATE_CATEGORIES:
+            stat.valid = self._valid(stat)
         return stat
+
+    def _runtime(self, obj: ObjectRef) -> Any:
+        m = self.model
+        t = obj.type
+        if t in _DN_TYPES:
+            return m.dns_by_id[obj.id]
+        if t is _T.Agent:
+            return m.agents[(obj.tenant, obj.id)]
+        if t is _T.Place:
+            return m.places[(obj.tenant, obj.id)]
+        if t in (_T.GroupAgents, _T.GroupPlaces):
+            return m.groups[obj]
+        if t is _T.StagingArea:
+            return m.staging[(obj.tenant, obj.id)]
+        raise LocalProtocolError(f"no state tree for {obj}")
+
+    def _valid(self, stat: Statistic) -> bool:
+        """Validity (DOMAIN §1.5): every device the statistic depends on is monitored."""
+        return all(d.monitored for d in self._scope_devices(stat.object))
 
     def _register_actions(self, entry: _Entry, obj: ObjectRef, mask: Mask, now: int) -> None:
         kinds = self._by_target.setdefault(obj, {})
@@ -368,6 +523,8 @@ class Pool:
             for (kind, conn_id), action in dev.open.items():
                 if kind not in mask.actions or not self._media_ok(entry, action):
                     continue
+                if entry.filter is not None and not entry.filter.matches(action):
+                    continue
                 if not self._attributed(action, obj):
                     continue
                 key = (action.device, kind, conn_id)
@@ -377,9 +534,10 @@ class Pool:
     def _register_status(self, entry: _Entry, obj: ObjectRef, subject: Subject, now: int) -> None:
         members = self._status_members(obj, subject)
         for member in members:
-            status, since = self._status_of(member)
-            entry.agg.track(member.ref, status, since, now)
+            entry.agg.track(member.ref, member.status, member.since, now, member.status_action)
             self._by_member.setdefault(member.ref, []).append(entry)
+            if entry.agg.filter is not None:
+                self._filtered.add(member.ref)
         if obj.type in (_T.GroupAgents, _T.GroupPlaces) and subject is not Subject.DNStatus:
             self._by_group.setdefault(obj, []).append(entry)
 
@@ -397,9 +555,6 @@ class Pool:
         if obj.type is _T.Place:
             return [m.places[(obj.tenant, obj.id)]]
         return sorted(m.groups[obj].members, key=lambda x: x.ref)
-
-    def _status_of(self, member: Any) -> tuple[Any, int]:
-        return member.status, member.since
 
     def _scope_devices(self, obj: ObjectRef) -> list[Device]:
         """Devices whose open actions may belong to ``obj`` (for seeding)."""
@@ -492,13 +647,29 @@ class Pool:
             by_member = self._by_member
             for change in changes:
                 old, new = change.old, change.new
+                ref = change.ref
                 if old is new:
-                    continue
-                entries = by_member.get(change.ref)
+                    if ref not in self._filtered:
+                        continue  # only the defining action changed: filters care
+                elif (old is Status.NotMonitored or new is Status.NotMonitored) and (
+                    ref.type in _DEVICE_TYPES
+                ):
+                    self._validity_dirty = True
+                if old is Status.LoggedOut and ref in self._since_login:
+                    for stat in self._since_login[ref]:
+                        self._reset(stat, change.time)
+                entries = by_member.get(ref)
                 if entries:
                     for entry in entries:
-                        if entry.agg.change(change.ref, old, new, change.time):
+                        if entry.agg.change(ref, old, new, change.time, change.action):
                             dirty[entry.stat] = None
+        else:
+            for change in changes:
+                if (change.old is Status.NotMonitored or change.new is Status.NotMonitored) and (
+                    change.ref.type in _DEVICE_TYPES
+                ):
+                    self._validity_dirty = True
+                    break
         for mc in memberships:
             if mc.joined:
                 entries = self._by_group.get(mc.group)
@@ -514,8 +685,12 @@ class Pool:
         )
         for entry in entries:
             if mc.joined and member is not None:
-                entry.agg.track(mc.member, member.status, member.since, mc.time)
+                entry.agg.track(
+                    mc.member, member.status, member.since, mc.time, member.status_action
+                )
                 self._by_member.setdefault(mc.member, []).append(entry)
+                if entry.agg.filter is not None:
+                    self._filtered.add(mc.member)
             else:
                 entry.agg.untrack(mc.member, mc.time)
                 lst = self._by_member.get(mc.member)
@@ -574,7 +749,9 @@ class Pool:
                 if kinds is None:
                     continue
                 for entry in kinds.get(kind, ()):
-                    if entry.media is None or action.media.lower() in entry.media:
+                    if (entry.media is None or action.media.lower() in entry.media) and (
+                        entry.filter is None or entry.filter.matches(action)
+                    ):
                         entry.agg.start(key, action.start)
                         dirty[entry.stat] = None
                         matched.append(entry)
@@ -586,15 +763,33 @@ class Pool:
             if kinds is None:
                 continue
             for entry in kinds.get(kind, ()):
-                if entry.media is None or action.media.lower() in entry.media:
+                if (entry.media is None or action.media.lower() in entry.media) and (
+                    entry.filter is None or entry.filter.matches(action)
+                ):
                     entry.agg.instant(action)
                     dirty[entry.stat] = None
 
     def flush(self, now: int) -> None:
-        """Changes-based notifications for what the last event touched."""
+        """Changes-based notifications for what the last event touched, and
+        validity flips after a device was lost or came back."""
+        if self._validity_dirty:
+            self._validity_dirty = False
+            for stat in self.stats.values():
+                if stat.stat_type.category in STATE_CATEGORIES:
+                    continue
+                valid = self._valid(stat)
+                if valid is not stat.valid:
+                    stat.valid = valid
+                    reason = Reason.VALID if valid else Reason.INVALID
+                    value = stat.value(now)
+                    for sub in stat.subscriptions:
+                        self.out.append(sub.notification(value, now, reason))
         if not self._dirty:
             return
         for stat in self._dirty:
+            counter = getattr(stat.main, "counter", None)
+            if counter is not None:
+                counter.settle(len(stat.main.open))
             if stat.changes_subscriptions:
                 self._notify_changes(stat, now)
         self._dirty.clear()
@@ -670,6 +865,11 @@ class Pool:
         """Forget a statistic whose keep period has passed."""
         del self.stats[stat.key]
         self._expired += 1
+        logins = self._since_login.get(stat.object)
+        if logins is not None and stat in logins:
+            logins.remove(stat)
+            if not logins:
+                del self._since_login[stat.object]
         for agg in stat.aggregates:
             for index in (self._by_member, self._by_group):
                 for ref in list(index):
@@ -710,3 +910,12 @@ class Pool:
             aggregates=n_aggs,
             approx_bytes=size,
         )
+
+
+def _strip_reasons(node: Any, *, keep: bool) -> Any:
+    """CurrentState without reasons; CurrentStateReasons with them."""
+    if keep:
+        return node
+    return attrs.evolve(
+        node, reasons={}, children=tuple(_strip_reasons(c, keep=False) for c in node.children)
+    )

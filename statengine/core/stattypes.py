@@ -241,6 +241,28 @@ SUPPORTED_CATEGORIES: Final[frozenset[Category]] = frozenset(
         _C.TotalNumberInTimeRangePercentage,
         _C.TotalTimeInTimeRange,
         _C.ServiceFactor1,
+        _C.MaxNumber,
+        _C.MinNumber,
+        _C.ElapsedTimePercentage,
+        _C.RelativeTimePercentage,
+        _C.RelativeNumberPercentage,
+        _C.RelativeNumber,
+        _C.AverageNumberPerRelativeHour,
+        _C.AverageOfCurrentNumber,
+        _C.AverageOfCurrentTime,
+        _C.TotalNumberPerSecond,
+        _C.TotalContinuousNumber,
+        _C.CurrentRelativeNumberPercentage,
+        _C.CurrentRelativeTimePercentage,
+        _C.CurrentNumberInTimeRange,
+        _C.CurrentNumberInTimeRangePercentage,
+        _C.CurrentContinuousTime,
+        _C.CurrentDistinctNumber,
+        _C.EstimWaitingTime,
+        _C.LoadBalance,
+        _C.CurrentState,
+        _C.CurrentStateReasons,
+        _C.Formula,
     }
 )
 
@@ -313,11 +335,24 @@ _ACTION_OR_STATUS: Final = frozenset({_S.DNAction}) | STATUS_SUBJECTS
 #: is defined over fixed action sets, so it needs Subject=DNAction (DOMAIN
 #: §4.6); every other supported category works on actions and on statuses
 #: (``docs/semantics.md`` §2.3-2.4).
+_ACTION_ONLY: Final = frozenset(
+    {_C.ServiceFactor1, _C.EstimWaitingTime, _C.LoadBalance, _C.CurrentDistinctNumber}
+)
 CATEGORY_SUBJECTS: Final[Mapping[Category, frozenset[Subject]]] = MappingProxyType(
     {
-        category: frozenset({_S.DNAction}) if category is _C.ServiceFactor1 else _ACTION_OR_STATUS
+        category: frozenset({_S.DNAction})
+        if category in _ACTION_ONLY
+        else STATUS_SUBJECTS
+        if category is _C.CurrentContinuousTime
+        else _ACTION_OR_STATUS
         for category in sorted(SUPPORTED_CATEGORIES, key=lambda c: c.value)
     }
+)
+
+#: Categories that need no MainMask: state trees, formulas (their terms
+#: carry masks) and the compound queue estimates (fixed action sets).
+NO_MAIN_MASK_CATEGORIES: Final[frozenset[Category]] = STATE_CATEGORIES | frozenset(
+    {_C.Formula, _C.EstimWaitingTime, _C.LoadBalance}
 )
 
 _O = ObjectType
@@ -386,14 +421,13 @@ STAT_TYPE_KEYS: Final[tuple[str, ...]] = (
     "Description",
     "UseSourceTimeStamps",
     "ReasonStartOverridesStatusStart",
+    "Expression",
 )
 
 #: Genesys keys of categories statengine does not implement (custom values,
 #: Java, Formula): reported after the category, so that a Formula stat type
 #: hears "category Formula is not supported yet", not "unknown key Expression".
-_UNSUPPORTED_KEYS: Final = frozenset(
-    {"Formula", "Expression", "JavaSubCategory", "AggregationType"}
-)
+_UNSUPPORTED_KEYS: Final = frozenset({"Formula", "JavaSubCategory", "AggregationType"})
 
 _T = TypeVar("_T")
 _E = TypeVar("_E", bound=enum.Enum)
@@ -821,6 +855,8 @@ class StatType:
     use_source_timestamps: bool = True
     #: a reason change inside a status restarts the status time (DOMAIN §3.10)
     reason_start_overrides_status_start: bool = False
+    #: the canonical Formula expression (Category=Formula), see docs/formula.md
+    expression: str | None = None
 
     @classmethod
     def from_config(cls, name: str, section: Mapping[str, Any], *, source: str = "") -> StatType:
@@ -923,7 +959,14 @@ class StatType:
         objects = r.objects()
 
         main_mask = r.mask("MainMask", subject)
-        if not main_mask and category not in STATE_CATEGORIES:
+        expression = r.text("Expression", "a formula expression")
+        if (expression is None) != (category is not _C.Formula):
+            r.fail(
+                "Expression",
+                "Expression is missing" if expression is None else "only Formula takes it",
+                "an Expression for Category=Formula (and only then)",
+            )
+        if not main_mask and category not in NO_MAIN_MASK_CATEGORIES:
             item = "action" if subject is Subject.DNAction else "status"
             message = (
                 "MainMask is missing" if "MainMask" not in section else "MainMask selects nothing"
@@ -955,6 +998,7 @@ class StatType:
             description=description,
             use_source_timestamps=r.flag("UseSourceTimeStamps", True),
             reason_start_overrides_status_start=r.flag("ReasonStartOverridesStatusStart", False),
+            expression=_formula_text(expression, subject, f"{path}.Expression", source),
         )
 
     # -- reading ------------------------------------------------------------
@@ -993,6 +1037,7 @@ class StatType:
             self.filter,
             self.use_source_timestamps,
             self.reason_start_overrides_status_start,
+            self.expression,
         )
 
     def to_definition(self) -> dict[str, Any]:
@@ -1013,7 +1058,18 @@ class StatType:
             definition["MediaType"] = ",".join(sorted(self.media))
         if self.filter is not None:
             definition["Filter"] = self.filter
+        if self.expression is not None:
+            definition["Expression"] = self.expression
         return definition
+
+
+def _formula_text(text: str | None, subject: Subject, path: str, source: str) -> str | None:
+    """Parse a Formula expression once (refusing bad ones); keep its canonical text."""
+    if text is None:
+        return None
+    from statengine.core.formula import parse_formula  # formula imports this module
+
+    return parse_formula(text, subject, path=path, source=source).canonical()
 
 
 def load_stat_types(section: Mapping[str, Any], *, source: str = "") -> dict[str, StatType]:

@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from statengine.core import events as ev
+from statengine.core.actions import ActionKind
 
-from .helpers import Scenario, Step, e, fmt, run_flow
+from .helpers import Scenario, Step, e, fmt, ms, run_flow
 
 IN = ev.CallType.Inbound
 ACW = ev.WorkMode.AfterCallWork
@@ -279,6 +280,7 @@ FLOWS: dict[str, tuple[tuple[str, ...], list[Step]]] = {
                     "!Accepted@1001.chat@ixn1/i1 1s",
                     "+HandlingInbound@1001.chat@ixn1/i1",
                     "!HandlingInboundStarted@1001.chat@ixn1/i1",
+                    "+Handling@1001.chat@ixn1/i1",
                     "!HandlingStarted@1001.chat@ixn1/i1",
                 ],
                 {"P01": "CallInbound", "1001": "CallInbound", "1001.chat@ixn1": "CallInbound"},
@@ -299,6 +301,7 @@ FLOWS: dict[str, tuple[tuple[str, ...], list[Step]]] = {
                     "!Accepted@1001.chat@ixn1/i2 1s",
                     "+HandlingInbound@1001.chat@ixn1/i2",
                     "!HandlingInboundStarted@1001.chat@ixn1/i2",
+                    "+Handling@1001.chat@ixn1/i2",
                     "!HandlingStarted@1001.chat@ixn1/i2",
                 ],
             ),
@@ -306,6 +309,7 @@ FLOWS: dict[str, tuple[tuple[str, ...], list[Step]]] = {
                 e(ev.IxnPartyRemoved, 10, ixn_id="i1", agent_id="1001", place="P01"),
                 [
                     "-HandlingInbound@1001.chat@ixn1/i1 6s",
+                    "-Handling@1001.chat@ixn1/i1 6s",
                     "-NotRoutable@1001.chat@ixn1 5s",
                     "+Routable@1001.chat@ixn1",
                 ],
@@ -330,7 +334,7 @@ FLOWS: dict[str, tuple[tuple[str, ...], list[Step]]] = {
             ),
             Step(
                 e(ev.IxnPartyRemoved, 15, ixn_id="i2", agent_id="1001", place="P01"),
-                ["-HandlingInbound@1001.chat@ixn1/i2 9s"],
+                ["-HandlingInbound@1001.chat@ixn1/i2 9s", "-Handling@1001.chat@ixn1/i2 9s"],
                 {
                     "P01": "WaitForNextCall",
                     "1001": "WaitForNextCall",
@@ -410,6 +414,7 @@ FLOWS: dict[str, tuple[tuple[str, ...], list[Step]]] = {
                     "!Accepted@1001.chat@ixn1/i1 2s",
                     "+HandlingInbound@1001.chat@ixn1/i1",
                     "!HandlingInboundStarted@1001.chat@ixn1/i1",
+                    "+Handling@1001.chat@ixn1/i1",
                     "!HandlingStarted@1001.chat@ixn1/i1",
                 ],
                 {"P01": "CallInbound", "1001": "CallInbound", "1001.chat@ixn1": "CallInbound"},
@@ -443,12 +448,13 @@ FLOWS: dict[str, tuple[tuple[str, ...], list[Step]]] = {
                 [
                     "+HandlingOutbound@1001.chat@ixn1/i4",
                     "!HandlingOutboundStarted@1001.chat@ixn1/i4",
+                    "+Handling@1001.chat@ixn1/i4",
                     "!HandlingStarted@1001.chat@ixn1/i4",
                 ],
             ),
             Step(
                 e(ev.IxnPartyRemoved, 20, ixn_id="i1", agent_id="1001", place="P01"),
-                ["-HandlingInbound@1001.chat@ixn1/i1 15s"],
+                ["-HandlingInbound@1001.chat@ixn1/i1 15s", "-Handling@1001.chat@ixn1/i1 15s"],
                 {"P01": "CallOutbound", "1001": "CallOutbound", "1001.chat@ixn1": "CallOutbound"},
             ),
             Step(
@@ -461,7 +467,7 @@ FLOWS: dict[str, tuple[tuple[str, ...], list[Step]]] = {
             ),
             Step(
                 e(ev.ProcessingStopped, 25, ixn_id="i4", media="chat"),
-                ["-HandlingOutbound@1001.chat@ixn1/i4 14s"],
+                ["-HandlingOutbound@1001.chat@ixn1/i4 14s", "-Handling@1001.chat@ixn1/i4 14s"],
                 {
                     "P01": "WaitForNextCall",
                     "1001": "WaitForNextCall",
@@ -481,6 +487,7 @@ FLOWS: dict[str, tuple[tuple[str, ...], list[Step]]] = {
                 [
                     "+HandlingInternal@1001.chat@ixn1/i6",
                     "!HandlingInternalStarted@1001.chat@ixn1/i6",
+                    "+Handling@1001.chat@ixn1/i6",
                     "!HandlingStarted@1001.chat@ixn1/i6",
                 ],
                 {"P01": "CallInternal", "1001": "CallInternal", "1001.chat@ixn1": "CallInternal"},
@@ -489,6 +496,7 @@ FLOWS: dict[str, tuple[tuple[str, ...], list[Step]]] = {
                 e(ev.IxnAgentLogout, 30, agent_id="1001", place="P01"),
                 [
                     "-HandlingInternal@1001.chat@ixn1/i6 4s",
+                    "-Handling@1001.chat@ixn1/i6 4s",
                     "-Active@1001.chat@ixn1 29s",
                     "-Routable@1001.chat@ixn1 28s",
                     "-WaitForNextCall@1001.chat@ixn1 28s",
@@ -595,6 +603,7 @@ FLOWS: dict[str, tuple[tuple[str, ...], list[Step]]] = {
                     "!Accepted@1001.email@ixn2/e1 1s",
                     "+HandlingInbound@1001.email@ixn2/e1",
                     "!HandlingInboundStarted@1001.email@ixn2/e1",
+                    "+Handling@1001.email@ixn2/e1",
                     "!HandlingStarted@1001.email@ixn2/e1",
                 ],
                 {"P01": "CallInbound", "1001": "CallInbound", "1001.email@ixn2": "CallInbound"},
@@ -624,6 +633,7 @@ FLOWS: dict[str, tuple[tuple[str, ...], list[Step]]] = {
                     "!Accepted@1001.chat@ixn1/c1 1s",
                     "+HandlingInternal@1001.chat@ixn1/c1",
                     "!HandlingInternalStarted@1001.chat@ixn1/c1",
+                    "+Handling@1001.chat@ixn1/c1",
                     "!HandlingStarted@1001.chat@ixn1/c1",
                 ],
                 {"1001.chat@ixn1": "CallInternal"},
@@ -632,6 +642,7 @@ FLOWS: dict[str, tuple[tuple[str, ...], list[Step]]] = {
                 e(ev.IxnPartyRemoved, 9, link="ixn2", ixn_id="e1", agent_id="1001", place="P01"),
                 [
                     "-HandlingInbound@1001.email@ixn2/e1 4s",
+                    "-Handling@1001.email@ixn2/e1 4s",
                     "-NotRoutable@1001.email@ixn2 5s",
                     "+Routable@1001.email@ixn2",
                 ],
@@ -645,6 +656,7 @@ FLOWS: dict[str, tuple[tuple[str, ...], list[Step]]] = {
                 e(ev.IxnAgentLogout, 10, agent_id="1001", place="P01"),
                 [
                     "-HandlingInternal@1001.chat@ixn1/c1 3s",
+                    "-Handling@1001.chat@ixn1/c1 3s",
                     "-Active@1001.chat@ixn1 9s",
                     "-NotRoutable@1001.chat@ixn1 4s",
                     "-WaitForNextCall@1001.chat@ixn1 7s",
@@ -812,6 +824,7 @@ FLOWS: dict[str, tuple[tuple[str, ...], list[Step]]] = {
                     "!Accepted@1001.chat@ixn1/i1 1s",
                     "+HandlingInbound@1001.chat@ixn1/i1",
                     "!HandlingInboundStarted@1001.chat@ixn1/i1",
+                    "+Handling@1001.chat@ixn1/i1",
                     "!HandlingStarted@1001.chat@ixn1/i1",
                 ],
                 {"P01": "CallInbound", "1001": "CallInbound", "1001.chat@ixn1": "CallInbound"},
@@ -850,6 +863,7 @@ FLOWS: dict[str, tuple[tuple[str, ...], list[Step]]] = {
                 e(ev.IxnPartyRemoved, 12, ixn_id="i1", agent_id="1001", place="P01"),
                 [
                     "-HandlingInbound@1001.chat@ixn1/i1 6s",
+                    "-Handling@1001.chat@ixn1/i1 6s",
                     "-NotRoutable@1001.chat@ixn1 7s",
                     "+Routable@1001.chat@ixn1",
                 ],
@@ -1016,6 +1030,229 @@ FLOWS: dict[str, tuple[tuple[str, ...], list[Step]]] = {
             ),
         ],
     ),
+    # IxnPartyAdded opens the generic durable Handling alongside the typed one
+    # (HandlingStarted marks it); they close together, whether the agent leaves
+    # the interaction or the link goes down. Handling stands for CallUnknown,
+    # which ranks below every typed status: the typed action defines the status.
+    "generic_handling_alongside_the_typed_one": (
+        ("1001.chat@ixn1", "P01", "1001"),
+        [
+            Step(
+                e(ev.LinkConnected, 0),
+                ["+Monitored@8001", "+Monitored@8002", "+Monitored@9000"],
+                {"P01": "Monitored"},
+            ),
+            Step(e(ev.LinkConnected, 0, link="ixn1"), []),
+            Step(e(ev.LinkConnected, 0, link="ixn2"), []),
+            Step(
+                e(ev.IxnAgentLogin, 1, agent_id="1001", place="P01", media={"chat": 2}),
+                [
+                    "+Active@1001.chat@ixn1",
+                    "+NotReadyForNextCall@1001.chat@ixn1",
+                    "+NotRoutable@1001.chat@ixn1",
+                ],
+                {
+                    "P01": "NotReadyForNextCall",
+                    "1001": "NotReadyForNextCall",
+                    "1001.chat@ixn1": "NotReadyForNextCall",
+                },
+            ),
+            Step(
+                e(ev.MediaReady, 2, agent_id="1001", place="P01", media="chat"),
+                [
+                    "-NotReadyForNextCall@1001.chat@ixn1 1s",
+                    "+WaitForNextCall@1001.chat@ixn1",
+                    "-NotRoutable@1001.chat@ixn1 1s",
+                    "+Routable@1001.chat@ixn1",
+                ],
+                {
+                    "P01": "WaitForNextCall",
+                    "1001": "WaitForNextCall",
+                    "1001.chat@ixn1": "WaitForNextCall",
+                },
+            ),
+            Step(
+                e(
+                    ev.IxnPartyAdded,
+                    3,
+                    ixn_id="i1",
+                    media="chat",
+                    agent_id="1001",
+                    place="P01",
+                    ixn_type=IXN_OUT,
+                ),
+                [
+                    "+HandlingOutbound@1001.chat@ixn1/i1",
+                    "!HandlingOutboundStarted@1001.chat@ixn1/i1",
+                    "+Handling@1001.chat@ixn1/i1",
+                    "!HandlingStarted@1001.chat@ixn1/i1",
+                ],
+                {"P01": "CallOutbound", "1001": "CallOutbound", "1001.chat@ixn1": "CallOutbound"},
+            ),
+            Step(
+                e(ev.AgentInvited, 4, ixn_id="i2", media="chat", agent_id="1001", place="P01"),
+                [
+                    "+Delivering@1001.chat@ixn1/i2",
+                    "!DeliveringStarted@1001.chat@ixn1/i2",
+                    "-Routable@1001.chat@ixn1 2s",
+                    "+NotRoutable@1001.chat@ixn1",
+                ],
+            ),
+            Step(
+                e(ev.IxnPartyAdded, 5, ixn_id="i2", media="chat", agent_id="1001", place="P01"),
+                [
+                    "-Delivering@1001.chat@ixn1/i2 1s",
+                    "!Accepted@1001.chat@ixn1/i2 1s",
+                    "+HandlingInbound@1001.chat@ixn1/i2",
+                    "!HandlingInboundStarted@1001.chat@ixn1/i2",
+                    "+Handling@1001.chat@ixn1/i2",
+                    "!HandlingStarted@1001.chat@ixn1/i2",
+                ],
+                {"P01": "CallInbound", "1001": "CallInbound", "1001.chat@ixn1": "CallInbound"},
+            ),
+            Step(
+                e(ev.IxnPartyRemoved, 7, ixn_id="i2", agent_id="1001", place="P01"),
+                [
+                    "-HandlingInbound@1001.chat@ixn1/i2 2s",
+                    "-Handling@1001.chat@ixn1/i2 2s",
+                    "-NotRoutable@1001.chat@ixn1 3s",
+                    "+Routable@1001.chat@ixn1",
+                ],
+                {"P01": "CallOutbound", "1001": "CallOutbound", "1001.chat@ixn1": "CallOutbound"},
+            ),
+            Step(
+                e(ev.LinkDisconnected, 10, link="ixn1"),
+                [
+                    "-Active@1001.chat@ixn1 9s",
+                    "-Handling@1001.chat@ixn1/i1 7s",
+                    "-HandlingOutbound@1001.chat@ixn1/i1 7s",
+                    "-Routable@1001.chat@ixn1 3s",
+                    "-WaitForNextCall@1001.chat@ixn1 8s",
+                ],
+                {"P01": "NotMonitored", "1001": "NotMonitored", "1001.chat@ixn1": "NotMonitored"},
+            ),
+        ],
+    ),
+    # An Interaction Server link that goes down takes the interactions it
+    # reported with it, even while another link keeps the staging areas
+    # monitored: their waits end at the loss time with no outcome action and
+    # later events about them are refused. An interaction the lost link
+    # reported that is still offered on another link's channel stays (it now
+    # belongs to that link).
+    "interactions_of_a_lost_server_are_forgotten": (
+        ("Backlog", "Urgent", "1001.email@ixn2"),
+        [
+            Step(e(ev.LinkConnected, 0), ["+Monitored@8001", "+Monitored@8002", "+Monitored@9000"]),
+            Step(
+                e(ev.LinkConnected, 0, link="ixn1"),
+                [],
+                {"Backlog": ("Monitored", 0), "Urgent": ("Monitored", 0)},
+            ),
+            Step(e(ev.LinkConnected, 0, link="ixn2"), []),
+            Step(
+                e(ev.Submitted, 1, ixn_id="w1", media="workitem", queue="Backlog"),
+                ["+InteractionWaiting@Backlog/w1", "!InteractionEntered@Backlog/w1"],
+                {"Backlog": ("Monitored", 1)},
+            ),
+            Step(
+                e(ev.Submitted, 2, link="ixn2", ixn_id="w2", media="workitem", queue="Backlog"),
+                ["+InteractionWaiting@Backlog/w2", "!InteractionEntered@Backlog/w2"],
+                {"Backlog": ("Monitored", 2)},
+            ),
+            Step(
+                e(ev.Submitted, 3, ixn_id="w3", media="email", queue="Urgent"),
+                ["+InteractionWaiting@Urgent/w3", "!InteractionEntered@Urgent/w3"],
+                {"Urgent": ("Monitored", 1)},
+            ),
+            Step(
+                e(
+                    ev.IxnAgentLogin,
+                    4,
+                    link="ixn2",
+                    agent_id="1001",
+                    place="P01",
+                    media={"email": 1},
+                ),
+                [
+                    "+Active@1001.email@ixn2",
+                    "+NotReadyForNextCall@1001.email@ixn2",
+                    "+NotRoutable@1001.email@ixn2",
+                ],
+                {"1001.email@ixn2": "NotReadyForNextCall"},
+            ),
+            Step(
+                e(ev.TakenFromQueue, 5, ixn_id="w3", queue="Urgent"),
+                ["-InteractionWaiting@Urgent/w3 2s", "!InteractionDistributed@Urgent/w3 2s"],
+                {"Urgent": ("Monitored", 0)},
+            ),
+            Step(
+                e(
+                    ev.AgentInvited,
+                    5,
+                    link="ixn2",
+                    ixn_id="w3",
+                    media="email",
+                    agent_id="1001",
+                    place="P01",
+                ),
+                # not ready outranks ringing: the channel's status stays
+                ["+Delivering@1001.email@ixn2/w3", "!DeliveringStarted@1001.email@ixn2/w3"],
+            ),
+            Step(
+                e(ev.ServerDisconnected, 10, link="ixn1"),
+                ["-InteractionWaiting@Backlog/w1 9s"],
+                {"Backlog": ("Monitored", 1)},
+            ),
+            Step(
+                e(ev.TakenFromQueue, 11, link="ixn2", ixn_id="w1", queue="Backlog"),
+                [],
+                refused="no-such-interaction",
+            ),
+            Step(
+                e(
+                    ev.IxnPartyAdded,
+                    12,
+                    link="ixn2",
+                    ixn_id="w3",
+                    media="email",
+                    agent_id="1001",
+                    place="P01",
+                ),
+                [
+                    "-Delivering@1001.email@ixn2/w3 7s",
+                    "!Accepted@1001.email@ixn2/w3 7s",
+                    "+HandlingInbound@1001.email@ixn2/w3",
+                    "!HandlingInboundStarted@1001.email@ixn2/w3",
+                    "+Handling@1001.email@ixn2/w3",
+                    "!HandlingStarted@1001.email@ixn2/w3",
+                ],
+                {"1001.email@ixn2": "CallInbound"},
+            ),
+            Step(
+                e(ev.ProcessingStopped, 13, link="ixn2", ixn_id="w3"),
+                [
+                    "!InteractionDeleted@Urgent/w3 10s",
+                    "-HandlingInbound@1001.email@ixn2/w3 1s",
+                    "-Handling@1001.email@ixn2/w3 1s",
+                ],
+                {"1001.email@ixn2": "NotReadyForNextCall"},
+            ),
+            Step(
+                e(ev.LinkDisconnected, 20, link="ixn2"),
+                [
+                    "-Active@1001.email@ixn2 16s",
+                    "-NotReadyForNextCall@1001.email@ixn2 16s",
+                    "-NotRoutable@1001.email@ixn2 16s",
+                    "-InteractionWaiting@Backlog/w2 18s",
+                ],
+                {
+                    "Backlog": ("NotMonitored", 0),
+                    "Urgent": ("NotMonitored", 0),
+                    "1001.email@ixn2": "NotMonitored",
+                },
+            ),
+        ],
+    ),
 }
 
 
@@ -1073,3 +1310,49 @@ def test_backlog_counts_open_interaction_waiting() -> None:
     backlog = sc.model.staging[("Main", "Backlog")]
     assert sorted(a.conn_id for a in backlog.open.values()) == ["w1", "w2"]
     assert {a.kind.value for a in backlog.open.values()} == {"InteractionWaiting"}
+
+
+def test_generic_handling_is_open_with_the_typed_one_and_never_defines_the_status() -> None:
+    sc, _ = _run("generic_handling_alongside_the_typed_one", upto=8)
+    channel = sc.model.agents[("Main", "1001")].partials["ixn1"].channels["chat"]
+    open_handling = sorted((k.value, conn) for k, conn in channel.open if "Handling" in k.value)
+    assert open_handling == [
+        ("Handling", "i1"),
+        ("Handling", "i2"),
+        ("HandlingInbound", "i2"),
+        ("HandlingOutbound", "i1"),
+    ]
+    assert channel.status_action is not None
+    assert channel.status_action.kind.value == "HandlingInbound"
+    generic = channel.open[(ActionKind.Handling, "i1")]
+    assert (generic.agent, generic.place, generic.media, generic.start) == (
+        "1001",
+        "P01",
+        "chat",
+        ms(3),
+    )
+
+
+def test_a_lost_server_takes_its_interactions_and_only_those() -> None:
+    sc, actions = _run("interactions_of_a_lost_server_are_forgotten", upto=10)
+    model = sc.model
+    assert sorted(model.interactions) == [("Main", "w2"), ("Main", "w3")]
+    assert (model.interactions[("Main", "w2")].link, model.interactions[("Main", "w3")].link) == (
+        "ixn2",
+        "ixn2",
+    )
+    # no outcome: the wait just ends, at the loss time
+    (ended,) = [a for a in actions if fmt(a) == "-InteractionWaiting@Backlog/w1 9s"]
+    assert ended.end == ms(10)
+    assert not any(
+        fmt(a).startswith(
+            ("!InteractionCleared", "!InteractionDeleted", "!InteractionDistributed@Backlog")
+        )
+        for a in actions
+    )
+    sc.feed_all(
+        step.event
+        for step in FLOWS["interactions_of_a_lost_server_are_forgotten"][1][10:]
+        if step.refused is None
+    )
+    assert model.interactions == {}

@@ -94,27 +94,32 @@ def test_every_member_has_a_doc_line(enum_cls: type[Any]) -> None:
 
 def test_tables_agree_with_each_other() -> None:
     assert set(CATEGORY_SUBJECTS) == SUPPORTED_CATEGORIES
-    assert CATEGORY_SUBJECTS[Category.ServiceFactor1] == {Subject.DNAction}
+    action_only = {
+        Category.ServiceFactor1,
+        Category.EstimWaitingTime,
+        Category.LoadBalance,
+        Category.CurrentDistinctNumber,
+    }
     for category, subjects in CATEGORY_SUBJECTS.items():
         assert Subject.CampaignAction not in subjects
-        if category is not Category.ServiceFactor1:
+        if category in action_only:
+            assert subjects == {Subject.DNAction}
+        elif category is Category.CurrentContinuousTime:
+            assert subjects == STATUS_SUBJECTS
+        else:
             assert subjects == {Subject.DNAction} | STATUS_SUBJECTS
     assert RELATIVE_CATEGORIES <= REL_MASK_CATEGORIES
     assert Category.TotalNumberInTimeRangePercentage in REL_MASK_CATEGORIES
-    assert {
-        Category.TotalNumberInTimeRange,
-        Category.TotalNumberInTimeRangePercentage,
-        Category.TotalTimeInTimeRange,
-        Category.ServiceFactor1,
-    } == SUPPORTED_CATEGORIES & TIME_RANGE_CATEGORIES
-    assert {
-        Category.CurrentNumber,
-        Category.CurrentTime,
-        Category.CurrentMaxTime,
-        Category.CurrentMinTime,
-        Category.CurrentAverageTime,
-    } == SUPPORTED_CATEGORIES & CURRENT_CATEGORIES
-    assert len(SUPPORTED_CATEGORIES) == 16
+    assert TIME_RANGE_CATEGORIES <= SUPPORTED_CATEGORIES
+    assert CURRENT_CATEGORIES & SUPPORTED_CATEGORIES == CURRENT_CATEGORIES - {
+        Category.CurrentTargetState,
+        Category.CurrentCustomValue,
+        Category.CurrentAverageCustomValue,
+        Category.CurrentMinCustomValue,
+        Category.CurrentMaxCustomValue,
+    }
+    # DOMAIN §4.5's list minus Java, campaign errors, target state and custom values
+    assert len(SUPPORTED_CATEGORIES) == 38
 
 
 def test_compatibility_groups() -> None:
@@ -419,22 +424,19 @@ _P = "stattypes.Total_Calls"
         ({"Mainmask": "CallWait"}, "Mainmask", ["unknown key", "MainMask"]),
         ({"Color": "red"}, "Color", ["unknown key"]),
         ({"Formula": "DistByConnID, 1"}, "Formula", ["unknown key", "TotalNumber"]),
+        ({"Expression": "TotalNumber(CallWait)"}, "Expression", ["only Formula takes it"]),
         # Category
         ({"Category": None}, "Category", ["missing key"]),
         ({"Category": 1}, "Category", ["wrong type"]),
         ({"Category": "TotalNumbr"}, "Category", ["unknown category", "TotalNumber"]),
-        ({"Category": "CurrentState"}, "Category", ["category CurrentState is not supported yet"]),
         (
-            {"Category": "Formula", "Expression": "x"},
+            {"Category": "CurrentTargetState"},
             "Category",
-            ["category Formula is not supported yet"],
+            ["category CurrentTargetState is not supported yet"],
         ),
-        (
-            {"Category": "RelativeNumberPercentage", "RelMask": "CallWait"},
-            "Category",
-            ["category RelativeNumberPercentage is not supported yet"],
-        ),
-        ({"Category": "TotalContinuousNumber"}, "Category", ["not supported yet"]),
+        ({"Category": "TotalCustomValue"}, "Category", ["not supported yet"]),
+        ({"Category": "JavaCategory"}, "Category", ["not supported yet"]),
+        ({"Category": "Formula"}, "Expression", ["Expression is missing"]),
         # Subject
         ({"Subject": "AgentState"}, "Subject", ["unknown subject", "AgentStatus"]),
         ({"Subject": ["DNAction"]}, "Subject", ["wrong type"]),
@@ -503,8 +505,8 @@ def test_unknown_key_lists_the_allowed_ones() -> None:
 
 def test_unsupported_category_names_the_supported_ones() -> None:
     with pytest.raises(ConfigError) as info:
-        build(Category="EstimWaitingTime")
-    assert info.value.found == "EstimWaitingTime"
+        build(Category="TotalNumberErrors")
+    assert info.value.found == "TotalNumberErrors"
     assert "ServiceFactor1" in info.value.expected
 
 

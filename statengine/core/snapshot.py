@@ -1,0 +1,2070 @@
+"""Snapshots: the whole engine as versioned plain data (DESIGN.md "Snapshots";
+DOMAIN §7; seed 002).
+
+:func:`snapshot_engine` (``Engine.snapshot()``) turns an engine into a tree
+of ``dict`` / ``list`` / ``str`` / ``int`` / ``float`` / ``bool`` / ``None``
+that msgpack (or JSON) can carry; :func:`restore_engine`
+(``Engine.restore(...)``) builds an engine back from it. No pickle, no enums
+(their *names* are written), nothing that runs code when it is read.
+
+What a snapshot holds (format ``statengine-snapshot``, version
+:data:`VERSION`):
+
+``clock``
+    the engine time (ms) the snapshot was taken at (None before the first
+    event).
+``refs``
+    the table of object references: ``[tenant, ObjectType name, id]``;
+    everywhere else an object is the index of its row.
+``engine``
+    the counters of ``Engine.statistics()``.
+``model``
+    every runtime object: links up, DNs (monitoring, open actions in order,
+    status, since, the action defining the status, agent, mode, pending
+    after-call work, sticky LoggedIn, call legs, login queue, ACW queue),
+    staging areas, agents (live skills, voice DNs, the partial states of each
+    Interaction Server link with their media channels, their open actions,
+    interactions, capacity, ready state and reasons; the configuration of
+    agents added by ``AgentAdded``), agents removed by ``AgentRemoved``,
+    places, group memberships, the calls table, interactions, the stuck-call
+    deadlines, and what an interrupted (strict, refused) event left queued.
+``pool``
+    every statistic (object, stat type as ``StatType.to_definition()``,
+    profile, time ranges, filter as its canonical text, aggregates' full
+    state, next reset, last request, validity), the routing indexes (which
+    aggregates an object, a member, a group or an *open durable action* feeds),
+    the reset / periodical / expiry schedules and the subscriptions
+    (subscriber, ref id, notification settings, last value sent, next send).
+
+Ref ids must be plain: ``str`` or ``int``, or tuples of them (tuples come
+back as tuples). Anything else makes :func:`snapshot_engine` raise
+:class:`SnapshotError`.
+
+Restoring (:func:`restore_engine`):
+
+* **Exact continuation** (``now`` None or equal to the snapshot clock): the
+  restored engine is the engine that was snapshotted; feeding both the same
+  events gives identical results (actions, status changes, notifications,
+  peeks, statuses, counters). Subscriptions are kept by default.
+* **After a gap** (``now`` later than the clock; a restart): the CTI links
+  are considered lost *at the snapshot time* (docs/semantics.md §1.1): every
+  open action ends then, DNs and media channels become NotMonitored, agents
+  stay associated (NotMonitored, not LoggedOut), calls and interactions are
+  forgotten. The links re-sync when the caller feeds their ``LinkConnected``
+  and ``Registered`` events. Then each statistic follows the DOMAIN §7 rule
+  of its time profile (:data:`GAP_RULES`): Growing statistics are reused if
+  no reset fell in the gap, else their history restarts at the last reset
+  instant before ``now`` (the final value of the interval that contained the
+  snapshot is still sent to reset-based subscribers); Sliding windows age on
+  their own (their old edge moves with the clock, a window wholly in the
+  gap reads as empty history); Selection keeps its last N items; SinceLogin
+  keeps its value until the next login. Statistics whose keep period
+  (three days after the last request) passed during the gap are dropped.
+  Subscriptions belong to client connections, which do not survive a
+  restart: by default they are dropped (as if closed at the snapshot time,
+  so their statistics stay in the pool for the keep period, computed on);
+  clients reopen them. ``keep_subscriptions=True`` keeps them anyway (an
+  in-process restore after a virtual gap, e.g. ``simulate --restore``);
+  reset-based notifications of the gap are then reported in
+  :attr:`RestoreReport.result`, periodical sends missed in the gap are
+  skipped.
+* **Changed definitions** (either way): a restored aggregate is used only if
+  its definition is unchanged (DOMAIN §7). A statistic whose stat type,
+  time profile, time range or filter *of the same name* now computes
+  something else (another canonical form) restarts from zero at the restore
+  time: its kept subscriptions are reopened on the new definition, and an
+  unsubscribed one is dropped (the next open creates it afresh). A name that
+  is no longer configured keeps the saved definition (a warning says so).
+* The configuration given to :func:`restore_engine` must hold every object
+  the snapshot names (objects it adds start fresh, NotMonitored); a missing
+  one is a :class:`SnapshotError` naming the path in the data.
+
+Every malformed or inconsistent input raises :class:`SnapshotError` whose
+message starts with the path in the data (``pool.statistics[12].aggregates[0]``);
+a snapshot of a newer version is refused, naming both versions.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from sortedcontainers import SortedList
+
+from statengine.core import events as ev
+from statengine.core.actions import Action, ActionKind
+from statengine.core.aggregates import ActionAggregate, CountTracker, StatusAggregate
+from statengine.core.categories import Statistic, StatKey, Term, time_varying
+from statengine.core.currentstate import StateNode, state_tree
+from statengine.core.engine import Engine, FeedResult
+from statengine.core.filters import Filter, parse_filter
+from statengine.core.media import Interaction
+from statengine.core.monitoring import LINK_HANDLERS
+from statengine.core.notify import (
+    Notification,
+    NotificationSettings,
+    NotifyMode,
+    Reason,
+    Subscription,
+)
+from statengine.core.objects import AgentConfig, ObjectRef, ObjectType
+from statengine.core.pool import Pool, _Entry, _strip_reasons
+from statengine.core.profiles import ProfileKind, TimeProfile
+from statengine.core.state import (
+    AgentState,
+    Call,
+    Device,
+    Leg,
+    MediaChannel,
+    MembershipChange,
+    Model,
+    Partial,
+    PlaceState,
+    StatusChange,
+)
+from statengine.core.stattypes import (
+    DEFAULT_TIME_RANGE,
+    STATE_CATEGORIES,
+    Category,
+    Mask,
+    StatType,
+    Subject,
+    TimeRange,
+)
+from statengine.core.status import Status
+from statengine.core.windows import WindowActionAggregate, WindowStatusAggregate
+from statengine.errors import ConfigError, InternalError, LocalProtocolError, SnapshotError
+
+if TYPE_CHECKING:
+    from statengine.core.engine import StatisticsProfile
+    from statengine.core.settings import EngineSettings
+
+__all__ = [
+    "FORMAT",
+    "GAP_RULES",
+    "VERSION",
+    "RestoreReport",
+    "Restored",
+    "check_format",
+    "restore_engine",
+    "snapshot_engine",
+    "summarize",
+]
+
+#: The ``format`` field of every snapshot.
+FORMAT = "statengine-snapshot"
+#: The snapshot version this code writes; it reads every version up to it.
+VERSION = 1
+
+_EMPTY_KV: Mapping[str, str | int] = MappingProxyType({})
+_ERRORS = (KeyError, TypeError, ValueError, IndexError, AttributeError, AssertionError)
+
+
+# ==========================================================================
+# Public API
+# ==========================================================================
+
+
+@attrs.frozen(kw_only=True)
+class RestoreReport:
+    """What :func:`restore_engine` did, for logs and the CLI."""
+
+    #: the snapshot's clock (ms), and the clock the engine was restored at
+    snapshot_time: int | None
+    restored_at: int | None
+    #: ``restored_at - snapshot_time`` (0: exact continuation)
+    gap_ms: int
+    #: links considered lost at the snapshot time (gap only)
+    links_lost: tuple[str, ...] = ()
+    statistics: int = 0
+    #: Growing statistics whose history restarted because a reset fell in the gap
+    statistics_reset: int = 0
+    #: statistics restarted from zero because their definition changed
+    statistics_restarted: int = 0
+    #: statistics dropped: keep period over during the gap, or changed and unsubscribed
+    statistics_dropped: int = 0
+    subscriptions: int = 0
+    subscriptions_dropped: int = 0
+    warnings: tuple[str, ...] = ()
+    #: what the gap did (link loss at the snapshot time, resets up to now)
+    #: and the reopened subscriptions' values; None for an exact continuation
+    result: FeedResult | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Restored:
+    engine: Engine
+    report: RestoreReport
+
+
+def check_format(data: Any) -> int:
+    """The version of a snapshot; refuses what is not one, or a newer one.
+
+    Raises:
+        SnapshotError: not a mapping with ``format == "statengine-snapshot"``,
+            or a version this statengine cannot read.
+    """
+    if not isinstance(data, Mapping):
+        raise SnapshotError(f"not a statengine snapshot: expected a mapping, found {_kind(data)}")
+    found = data.get("format")
+    if found != FORMAT:
+        raise SnapshotError(
+            f"format: not a statengine snapshot (format {found!r}, expected {FORMAT!r})"
+        )
+    version = data.get("version")
+    if type(version) is not int or version < 1:
+        raise SnapshotError(f"version: expected a positive integer, found {version!r}")
+    if version > VERSION:
+        raise SnapshotError(
+            f"version: snapshot version {version} is newer than this statengine reads "
+            f"(up to version {VERSION}); upgrade statengine to restore it"
+        )
+    return version
+
+
+def snapshot_engine(engine: Engine) -> dict[str, Any]:
+    """The whole state of ``engine`` as versioned plain data (module docstring).
+
+    Raises:
+        SnapshotError: a subscription's ref id is not plain data (str, int or
+            tuples of them), or the engine is in the middle of an event.
+    """
+    model = engine._model
+    if model.dirty_devices or model.dirty_places or model.dirty_agents:
+        raise SnapshotError("the engine is in the middle of an event: snapshot between calls")
+    out = _Out()
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "clock": engine._now,
+        "refs": out.refs,
+        "engine": {
+            "fed": engine._fed,
+            "refused": dict(engine._refused),
+            "late": engine._late,
+            "actions": engine._n_actions,
+            "changes": engine._n_changes,
+            "stuck": engine._stuck,
+        },
+    }
+    data["model"] = _model_out(out, model)
+    data["pool"] = _pool_out(out, engine._pool)
+    pending = _pending_out(out, engine)
+    if pending is not None:
+        data["pending"] = pending
+    return data
+
+
+def restore_engine(
+    config: Any,
+    data: Any,
+    *,
+    now: int | None = None,
+    strict: bool = True,
+    settings: EngineSettings | None = None,
+    profile: StatisticsProfile | None = None,
+    keep_subscriptions: bool | None = None,
+) -> Restored:
+    """Build an engine from a snapshot (module docstring for the rules).
+
+    Args:
+        config, strict, settings, profile: as for :class:`Engine`.
+        data: what :func:`snapshot_engine` returned (after any round trip
+            through msgpack or JSON).
+        now: the restore time (ms). None or the snapshot's clock: exact
+            continuation. Later: a restart after a gap.
+        keep_subscriptions: None (default): keep them for an exact
+            continuation, drop them after a gap (client connections do not
+            survive a restart); True / False to decide.
+
+    Raises:
+        SnapshotError: not a snapshot, a newer version, malformed or
+            inconsistent data, an object the configuration does not have, or
+            ``now`` before the snapshot's clock (the clock never goes back).
+    """
+    check_format(data)
+    clock = data.get("clock")
+    if clock is not None and type(clock) is not int:
+        raise SnapshotError(f"clock: expected an integer (ms) or null, found {clock!r}")
+    if now is not None and clock is not None and now < clock:
+        raise SnapshotError(
+            f"cannot restore at {now}: the snapshot was taken at {clock} and the engine "
+            "clock never goes back (restore at the snapshot's clock or later)"
+        )
+    gap = now is not None and clock is not None and now > clock
+    keep = (not gap) if keep_subscriptions is None else keep_subscriptions
+    engine = Engine(config, strict=strict, now=clock, settings=settings, profile=profile)
+    inp = _In(data)
+    try:
+        _engine_in(inp, engine, data)
+        _model_in(inp, engine._model, _get(data, "model", dict))
+        plan = _pool_in(inp, engine, _get(data, "pool", dict), keep=keep, clock=clock, now=now)
+        pending = data.get("pending")
+        if pending is not None:
+            _pending_in(inp, engine, pending)
+    except SnapshotError:
+        raise
+    except _ERRORS as exc:
+        raise SnapshotError(f"{inp.where()}: {_describe(exc)}") from exc
+    if clock is None:
+        if now is not None:
+            engine._start_clock(now)
+        return Restored(engine=engine, report=plan.report(clock, engine._now, (), None))
+    target = now if now is not None else clock
+    lost: tuple[str, ...] = ()
+    if gap:
+        lost = _lose_links(engine, clock)
+        plan.n_reset = _fast_forward(engine._pool, clock, target)
+        engine.advance(target)
+    reopened = _reopen(engine, plan, target)
+    result = None
+    if gap or reopened:
+        result = engine._take(target)
+        result = attrs.evolve(result, notifications=(*result.notifications, *reopened))
+    return Restored(engine=engine, report=plan.report(clock, target, lost, result))
+
+
+def summarize(data: Any) -> dict[str, Any]:
+    """Counts for ``backup inspect``: clock, objects, statistics, subscriptions.
+
+    Reads only the sizes of the tables; raises :class:`SnapshotError` on a
+    snapshot it cannot read.
+    """
+    version = check_format(data)
+    try:
+        model, pool = data["model"], data["pool"]
+        return {
+            "version": version,
+            "clock": data.get("clock"),
+            "events_fed": data["engine"]["fed"],
+            "links_up": sorted(name for name, up in model["links"].items() if up),
+            "dns": len(model["dns"]),
+            "agents": len(model["agents"]),
+            "agents_logged_in": sum(
+                1 for a in model["agents"] if a["voice_dns"] or a["partials"]
+            ),
+            "places": len(model["places"]),
+            "groups": len(model["groups"]),
+            "calls": len(model["calls"]),
+            "interactions": len(model["interactions"]),
+            "statistics": len(pool["statistics"]),
+            "subscriptions": len(pool["subscriptions"]),
+        }
+    except _ERRORS as exc:
+        raise SnapshotError(f"cannot summarize the snapshot: {_describe(exc)}") from exc
+
+
+# ==========================================================================
+# Helpers
+# ==========================================================================
+
+
+def _kind(value: Any) -> str:
+    return type(value).__name__
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing key or unknown name {exc.args[0]!r}" if exc.args else "missing key"
+    if isinstance(exc, IndexError):
+        return f"index out of range ({exc})"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _get(data: Mapping[str, Any], key: str, kind: type) -> Any:
+    value = data[key]
+    if not isinstance(value, kind):
+        raise TypeError(f"{key!r}: expected {kind.__name__}, found {_kind(value)}")
+    return value
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise TypeError(f"expected an integer, found {value!r}")
+    return value
+
+
+def _opt_int(value: Any) -> int | None:
+    if value is not None and type(value) is not int:
+        raise TypeError(f"expected an integer or null, found {value!r}")
+    return value
+
+
+def _kv(value: Any) -> Mapping[str, str | int]:
+    """Attached data (user data, reasons): a read-only copy, shared when empty."""
+    if not value:
+        if value is None or isinstance(value, Mapping):
+            return _EMPTY_KV
+        raise TypeError(f"expected a mapping, found {_kind(value)}")
+    if not isinstance(value, Mapping):
+        raise TypeError(f"expected a mapping, found {_kind(value)}")
+    return MappingProxyType(dict(value))
+
+
+def _plain_id(value: Any, what: str) -> Any:
+    """A ref id as plain data: str / int, tuples of them as lists."""
+    if type(value) in (str, int):
+        return value
+    if type(value) is tuple:
+        return [_plain_id(v, what) for v in value]
+    raise SnapshotError(
+        f"{what}: ref id {value!r} ({_kind(value)}) cannot be saved: "
+        "ref ids must be str or int, or tuples of them"
+    )
+
+
+def _id_in(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_id_in(v) for v in value)
+    if type(value) in (str, int):
+        return value
+    raise TypeError(f"a ref id must be str, int or a list of them, found {value!r}")
+
+
+class _Out:
+    """Encoding context: the ref table and where each open action lives."""
+
+    def __init__(self) -> None:
+        self.refs: list[list[Any]] = []
+        self.ref_ids: dict[ObjectRef, int] = {}
+        #: id(action) -> [device ref index, position in the device's open actions]
+        self.located: dict[int, list[Any]] = {}
+        #: (dict, key, action): status actions to locate once every device is written
+        self.later: list[tuple[dict[str, Any], Action | None]] = []
+
+    def ref(self, r: ObjectRef) -> int:
+        i = self.ref_ids.get(r)
+        if i is None:
+            i = self.ref_ids[r] = len(self.refs)
+            self.refs.append([r.tenant, r.type.name, r.id])
+        return i
+
+    def action(self, a: Action) -> dict[str, Any]:
+        d: dict[str, Any] = {"kind": a.kind.name, "device": self.ref(a.device), "start": a.start}
+        if a.end is not None:
+            d["end"] = a.end
+        for name in ("conn_id", "agent", "place", "queue", "ani", "dnis"):
+            value = getattr(a, name)
+            if value:
+                d[name] = value
+        if a.media != "voice":
+            d["media"] = a.media
+        if a.user_data:
+            d["user_data"] = dict(a.user_data)
+        if a.reasons:
+            d["reasons"] = dict(a.reasons)
+        return d
+
+    def locate(self, a: Action | None) -> Any:
+        """An action defining a status: where it is open, or the action itself."""
+        if a is None:
+            return None
+        where = self.located.get(id(a))
+        if where is not None:
+            return ["open", *where]
+        return ["action", self.action(a)]
+
+    def value(self, v: Any, what: str) -> Any:
+        if v is None or type(v) in (int, float):
+            return v
+        if isinstance(v, StateNode):
+            return {"state": self.node(v)}
+        raise SnapshotError(f"{what}: value {v!r} ({_kind(v)}) cannot be saved")
+
+    def node(self, n: StateNode) -> dict[str, Any]:
+        return {
+            "ref": self.ref(n.ref),
+            "status": n.status.name,
+            "since": n.since,
+            "actions": [self.action(a) for a in n.actions],
+            "children": [self.node(c) for c in n.children],
+            "reasons": dict(n.reasons),
+        }
+
+    def notification(self, n: Notification) -> dict[str, Any]:
+        what = f"notification for {n.subscriber!r}"
+        return {
+            "subscriber": n.subscriber,
+            "ref_id": _plain_id(n.ref_id, what),
+            "object": self.ref(n.object),
+            "stat_type": n.stat_type,
+            "value": self.value(n.value, what),
+            "time": n.time,
+            "reason": n.reason.name,
+        }
+
+
+class _In:
+    """Decoding context: the ref table, devices by ref, and the current path."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.path: list[Any] = []
+        self.refs: list[ObjectRef] = []
+        self.devices: dict[ObjectRef, Device] = {}
+        #: device ref -> its open actions in order (to resolve status actions)
+        self.open_lists: dict[ObjectRef, list[Action]] = {}
+        self.at("refs")
+        rows = _get(data, "refs", list)
+        types = ObjectType.__members__
+        for i, row in enumerate(rows):
+            self.path[1:] = [i]
+            tenant, type_name, ident = row
+            if type(tenant) is not str or type(ident) is not str:
+                raise TypeError(f"expected [tenant, type, id] strings, found {row!r}")
+            self.refs.append(ObjectRef(tenant, types[type_name], ident))
+
+    def at(self, *parts: Any) -> None:
+        self.path[:] = parts
+
+    def where(self) -> str:
+        text = ""
+        for part in self.path:
+            if isinstance(part, int):
+                text += f"[{part}]"
+            else:
+                text += f".{part}" if text else str(part)
+        return text or "<snapshot>"
+
+    def fail(self, message: str) -> SnapshotError:
+        return SnapshotError(f"{self.where()}: {message}")
+
+    def ref(self, i: Any) -> ObjectRef:
+        if type(i) is not int or not 0 <= i < len(self.refs):
+            raise IndexError(f"object reference {i!r} is not in the refs table")
+        return self.refs[i]
+
+    def action(self, d: Mapping[str, Any]) -> Action:
+        return Action(
+            kind=ActionKind.__members__[d["kind"]],
+            device=self.ref(d["device"]),
+            start=_int(d["start"]),
+            end=_opt_int(d.get("end")),
+            conn_id=d.get("conn_id", ""),
+            agent=d.get("agent", ""),
+            place=d.get("place", ""),
+            queue=d.get("queue", ""),
+            media=d.get("media", "voice"),
+            ani=d.get("ani", ""),
+            dnis=d.get("dnis", ""),
+            user_data=_kv(d.get("user_data")),
+            reasons=_kv(d.get("reasons")),
+        )
+
+    def locate(self, d: Any) -> Action | None:
+        if d is None:
+            return None
+        if d[0] == "open":
+            ref = self.ref(d[1])
+            actions = self.open_lists.get(ref)
+            if actions is None:
+                raise ValueError(f"status action open on {ref}, which has no open actions")
+            found: Action = actions[d[2]]
+            return found
+        if d[0] == "action":
+            return self.action(d[1])
+        raise ValueError(f"expected ['open', device, i] or ['action', {{...}}], found {d!r}")
+
+    def value(self, v: Any) -> Any:
+        if v is None or type(v) in (int, float):
+            return v
+        if isinstance(v, Mapping) and "state" in v:
+            return self.node(v["state"])
+        raise TypeError(f"expected a number, null or {{'state': ...}}, found {v!r}")
+
+    def node(self, d: Mapping[str, Any]) -> StateNode:
+        return StateNode(
+            ref=self.ref(d["ref"]),
+            status=Status.__members__[d["status"]],
+            since=_int(d["since"]),
+            actions=tuple(self.action(a) for a in d["actions"]),
+            children=tuple(self.node(c) for c in d["children"]),
+            reasons=dict(d["reasons"]),
+        )
+
+    def notification(self, d: Mapping[str, Any]) -> Notification:
+        return Notification(
+            subscriber=d["subscriber"],
+            ref_id=_id_in(d["ref_id"]),
+            object=self.ref(d["object"]),
+            stat_type=d["stat_type"],
+            value=self.value(d["value"]),
+            time=_int(d["time"]),
+            reason=Reason.__members__[d["reason"]],
+        )
+
+
+# ==========================================================================
+# Engine counters and the pending batch
+# ==========================================================================
+
+
+def _engine_in(inp: _In, engine: Engine, data: Mapping[str, Any]) -> None:
+    inp.at("engine")
+    d = _get(data, "engine", dict)
+    engine._fed = _int(d["fed"])
+    refused = d["refused"]
+    if not isinstance(refused, Mapping):
+        raise TypeError("refused: expected a mapping of reason -> count")
+    engine._refused = {str(k): _int(v) for k, v in refused.items()}
+    engine._late = _int(d["late"])
+    engine._n_actions = _int(d["actions"])
+    engine._n_changes = _int(d["changes"])
+    engine._stuck = _int(d["stuck"])
+
+
+def _change_out(out: _Out, c: StatusChange) -> dict[str, Any]:
+    return {
+        "ref": out.ref(c.ref),
+        "time": c.time,
+        "old": c.old.name,
+        "new": c.new.name,
+        "action": None if c.action is None else out.action(c.action),
+    }
+
+
+def _pending_out(out: _Out, engine: Engine) -> dict[str, Any] | None:
+    """What a refused strict event left queued for the next feed / advance."""
+    m, pool = engine._model, engine._pool
+    if not (m.actions or m.changes or m.memberships or pool.out or any(engine._absorbed)):
+        return None
+    return {
+        "actions": [out.action(a) for a in m.actions],
+        "changes": [_change_out(out, c) for c in m.changes],
+        "memberships": [
+            [out.ref(mc.group), out.ref(mc.member), mc.joined, mc.time] for mc in m.memberships
+        ],
+        "notifications": [out.notification(n) for n in pool.out],
+        "absorbed": list(engine._absorbed),
+    }
+
+
+def _pending_in(inp: _In, engine: Engine, d: Mapping[str, Any]) -> None:
+    m = engine._model
+    inp.at("pending", "actions")
+    m.actions[:] = [inp.action(a) for a in d["actions"]]
+    inp.at("pending", "changes")
+    m.changes[:] = [
+        StatusChange(
+            ref=inp.ref(c["ref"]),
+            time=_int(c["time"]),
+            old=Status.__members__[c["old"]],
+            new=Status.__members__[c["new"]],
+            action=None if c["action"] is None else inp.action(c["action"]),
+        )
+        for c in d["changes"]
+    ]
+    inp.at("pending", "memberships")
+    m.memberships[:] = [
+        MembershipChange(
+            group=inp.ref(g), member=inp.ref(mem), joined=bool(joined), time=_int(t)
+        )
+        for g, mem, joined, t in d["memberships"]
+    ]
+    inp.at("pending", "notifications")
+    engine._pool.out.extend(inp.notification(n) for n in d["notifications"])
+    inp.at("pending", "absorbed")
+    a, c, mm = (_int(x) for x in d["absorbed"])
+    engine._absorbed = (a, c, mm)
+
+
+# ==========================================================================
+# The model
+# ==========================================================================
+
+
+def _device_out(out: _Out, dev: Device) -> dict[str, Any]:
+    refi = out.ref(dev.ref)
+    opened = []
+    for pos, ((kind, conn), a) in enumerate(dev.open.items()):
+        d = out.action(a)
+        if kind is not a.kind:
+            d["key_kind"] = kind.name
+        if conn != a.conn_id:
+            d["key_conn"] = conn
+        opened.append(d)
+        out.located[id(a)] = [refi, pos]
+    d = {
+        "monitored": dev.monitored,
+        "open": opened,
+        "status": dev.status.name,
+        "since": dev.since,
+    }
+    out.later.append((d, dev.status_action))
+    return d
+
+
+def _device_in(inp: _In, dev: Device, d: Mapping[str, Any]) -> None:
+    dev.monitored = bool(d["monitored"])
+    opened: dict[tuple[ActionKind, str], Action] = {}
+    actions = []
+    for a in d["open"]:
+        action = inp.action(a)
+        kind = ActionKind.__members__[a["key_kind"]] if "key_kind" in a else action.kind
+        opened[(kind, a.get("key_conn", action.conn_id))] = action
+        actions.append(action)
+    dev.open = opened
+    dev.status = Status.__members__[d["status"]]
+    dev.since = _int(d["since"])
+    inp.devices[dev.ref] = dev
+    inp.open_lists[dev.ref] = actions
+
+
+def _model_out(out: _Out, m: Model) -> dict[str, Any]:
+    dns = []
+    for dn in m.dns.values():
+        d = _device_out(out, dn)
+        d["id"] = dn.cfg.id
+        d["agent"] = None if dn.agent is None else [dn.agent.ref.tenant, dn.agent.ref.id]
+        d["mode"] = dn.mode
+        d["pending_acw"] = None if dn.pending_acw is None else dict(dn.pending_acw)
+        d["sticky"] = dn.sticky
+        legs = []
+        for conn, leg in dn.legs.items():
+            ld: dict[str, Any] = {
+                "conn_id": leg.conn_id,
+                "state": leg.state,
+                "call_type": leg.call_type,
+                "talk": None if leg.talk is None else leg.talk.name,
+                "held": leg.held,
+                "queue": leg.queue,
+            }
+            if conn != leg.conn_id:
+                ld["key"] = conn
+            legs.append(ld)
+        d["legs"] = legs
+        d["login_queue"] = dn.login_queue
+        d["acw_queue"] = dn.acw_queue
+        dns.append(d)
+    staging = []
+    for (tenant, name), area in m.staging.items():
+        d = _device_out(out, area)
+        d["tenant"], d["name"] = tenant, name
+        staging.append(d)
+    configured = {(a.tenant, a.employee_id) for a in m.config.agents}
+    agents = []
+    for key, agent in m.agents.items():
+        d = {"tenant": key[0], "id": key[1], "skills": dict(agent.skills)}
+        if key not in configured:
+            cfg = agent.cfg
+            d["config"] = {"name": cfg.name, "logins": dict(cfg.logins), "skills": dict(cfg.skills)}
+        d["voice_dns"] = [dn.cfg.id for dn in agent.voice_dns]
+        partials = []
+        for link, partial in agent.partials.items():
+            channels = []
+            for media, ch in partial.channels.items():
+                cd = _device_out(out, ch)
+                cd["media"] = media
+                if ch.media != media:
+                    cd["channel_media"] = ch.media
+                cd["capacity"] = ch.capacity
+                cd["ready"] = ch.ready
+                cd["interactions"] = [[i, s] for i, s in ch.interactions.items()]
+                cd["reasons"] = dict(ch.reasons)
+                channels.append(cd)
+            partials.append({"link": link, "place": partial.place.cfg.name, "channels": channels})
+        d["partials"] = partials
+        d["status"], d["since"] = agent.status.name, agent.since
+        out.later.append((d, agent.status_action))
+        agents.append(d)
+    removed = sorted([t, e] for (t, e) in configured if (t, e) not in m.agents)
+    places = []
+    for (tenant, name), place in m.places.items():
+        d = {
+            "tenant": tenant,
+            "name": name,
+            "status": place.status.name,
+            "since": place.since,
+            "agents": sorted([a.ref.tenant, a.ref.id] for a in place.agents),
+            "channels": [list(k) for k in place.channels],
+        }
+        out.later.append((d, place.status_action))
+        places.append(d)
+    groups = [
+        {"ref": out.ref(ref), "members": [out.ref(r) for r in sorted(x.ref for x in g.members)]}
+        for ref, g in m.groups.items()
+    ]
+    calls = []
+    for (switch, conn), call in m.calls.items():
+        cd = {
+            "switch": switch,
+            "conn": conn,
+            "waiting_on": call.waiting_on,
+            "entered": call.entered,
+            "distributed_from": call.distributed_from,
+            "distributed_entered": call.distributed_entered,
+            "parties": sorted(call.parties),
+            "ani": call.ani,
+            "dnis": call.dnis,
+            "user_data": dict(call.user_data),
+            "treatment_started": call.treatment_started,
+        }
+        if call.conn_id != conn:
+            cd["conn_id"] = call.conn_id
+        calls.append(cd)
+    interactions = []
+    for (tenant, ixn_id), ixn in m.interactions.items():
+        idd = {
+            "tenant": tenant,
+            "id": ixn_id,
+            "media": ixn.media,
+            "submitted": ixn.submitted,
+            "waiting_in": ixn.waiting_in,
+            "last_queue": ixn.last_queue,
+            "user_data": dict(ixn.user_data),
+            "channels": [out.ref(ch.ref) for ch in ixn.channels],
+        }
+        if ixn.ixn_id != ixn_id:
+            idd["ixn_id"] = ixn.ixn_id
+        interactions.append(idd)
+    deadlines = [
+        [deadline, out.ref(dev.ref), kind.name, conn, start]
+        for deadline, _, dev, kind, conn, start in sorted(m.deadlines, key=lambda e: e[:2])
+    ]
+    for d, action in out.later:
+        d["status_action"] = out.locate(action)
+    out.later.clear()
+    return {
+        "now": m.now,
+        "links": dict(m.link_up),
+        "dns": dns,
+        "staging": staging,
+        "agents": agents,
+        "removed_agents": removed,
+        "places": places,
+        "groups": groups,
+        "calls": calls,
+        "interactions": interactions,
+        "deadlines": deadlines,
+    }
+
+
+def _agent_key(value: Any) -> tuple[str, str]:
+    tenant, ident = value
+    return str(tenant), str(ident)
+
+
+def _model_in(inp: _In, m: Model, d: Mapping[str, Any]) -> None:
+    inp.at("model", "now")
+    m.now = _int(d["now"])
+    inp.at("model", "links")
+    links = _get(d, "links", dict)
+    for name, up in links.items():
+        inp.at("model", "links", name)
+        if name not in m.link_up:
+            raise inp.fail(f"link {name!r} is not in the configuration")
+        m.link_up[name] = bool(up)
+    # -- which agents exist: removed ones go, added ones come back ----------
+    for i, key in enumerate(_get(d, "removed_agents", list)):
+        inp.at("model", "removed_agents", i)
+        agent = m.agents.pop(_agent_key(key), None)
+        if agent is not None:
+            for switch, code in agent.cfg.logins.items():
+                if m.agent_by_login.get((switch, code)) is agent:
+                    del m.agent_by_login[(switch, code)]
+            for group in list(agent.groups):
+                group.remove(agent)
+            agent.groups.clear()
+    agents_data = _get(d, "agents", list)
+    agents: list[AgentState] = []
+    for i, ad in enumerate(agents_data):
+        inp.at("model", "agents", i)
+        key = (ad["tenant"], ad["id"])
+        agent = m.agents.get(key)
+        if agent is None:
+            cd = ad.get("config")
+            if cd is None:
+                raise inp.fail(f"agent {key[1]!r} of tenant {key[0]!r} is not in the configuration")
+            cfg = AgentConfig(
+                employee_id=key[1],
+                tenant=key[0],
+                name=cd["name"],
+                logins={str(k): str(v) for k, v in cd["logins"].items()},
+                skills={str(k): _int(v) for k, v in cd["skills"].items()},
+            )
+            agent = AgentState(ref=ObjectRef(key[0], ObjectType.Agent, key[1]), cfg=cfg)
+            m.agents[key] = agent
+            for switch, code in cfg.logins.items():
+                m.agent_by_login[(switch, code)] = agent
+        agents.append(agent)
+    # -- DNs and staging areas -----------------------------------------------
+    for i, dd in enumerate(_get(d, "dns", list)):
+        inp.at("model", "dns", i)
+        dn = m.dns_by_id.get(dd["id"])
+        if dn is None:
+            raise inp.fail(f"DN {dd['id']!r} is not in the configuration")
+        _device_in(inp, dn, dd)
+        agent_key = dd["agent"]
+        if agent_key is None:
+            dn.agent = None
+        else:
+            found = m.agents.get(_agent_key(agent_key))
+            if found is None:
+                raise inp.fail(f"agent {agent_key!r} is not in the snapshot's agents")
+            dn.agent = found
+        dn.mode = dd["mode"]
+        dn.pending_acw = None if dd["pending_acw"] is None else _kv(dd["pending_acw"])
+        dn.sticky = bool(dd["sticky"])
+        legs: dict[str, Leg] = {}
+        for ld in dd["legs"]:
+            talk = ld["talk"]
+            leg = Leg(
+                conn_id=ld["conn_id"],
+                state=ld["state"],
+                call_type=ld["call_type"],
+                talk=None if talk is None else ActionKind.__members__[talk],
+                held=bool(ld["held"]),
+                queue=ld["queue"],
+            )
+            legs[ld.get("key", leg.conn_id)] = leg
+        dn.legs = legs
+        dn.login_queue = dd["login_queue"]
+        dn.acw_queue = dd["acw_queue"]
+    for i, sd in enumerate(_get(d, "staging", list)):
+        inp.at("model", "staging", i)
+        area = m.staging.get((sd["tenant"], sd["name"]))
+        if area is None:
+            raise inp.fail(f"staging area {sd['name']!r} is not in the configuration")
+        _device_in(inp, area, sd)
+    # -- agents: skills, logins, partial states and their channels -----------
+    for i, (agent, ad) in enumerate(zip(agents, agents_data, strict=True)):
+        inp.at("model", "agents", i)
+        agent.skills = {str(k): _int(v) for k, v in ad["skills"].items()}
+        voice = []
+        for dn_id in ad["voice_dns"]:
+            dn = m.dns_by_id.get(dn_id)
+            if dn is None:
+                raise inp.fail(f"voice DN {dn_id!r} is not in the configuration")
+            voice.append(dn)
+        agent.voice_dns = voice
+        agent.partials = {}
+        for j, pd in enumerate(ad["partials"]):
+            inp.at("model", "agents", i, "partials", j)
+            place = m.places.get((agent.ref.tenant, pd["place"]))
+            if place is None:
+                raise inp.fail(f"place {pd['place']!r} is not in the configuration")
+            link = pd["link"]
+            if link not in m.links:
+                raise inp.fail(f"link {link!r} is not in the configuration")
+            partial = Partial(link=link, agent=agent, place=place)
+            for k, cd in enumerate(pd["channels"]):
+                inp.at("model", "agents", i, "partials", j, "channels", k)
+                media = cd["media"]
+                ch_media = cd.get("channel_media", media)
+                ref = ObjectRef(
+                    agent.ref.tenant,
+                    ObjectType.MediaChannel,
+                    f"{ch_media}|{agent.ref.id}|{place.cfg.name}|{link}",
+                )
+                channel = MediaChannel(
+                    ref=ref,
+                    link=link,
+                    place=place,
+                    media=ch_media,
+                    agent_id=agent.ref.id,
+                    capacity=_int(cd["capacity"]),
+                    ready=bool(cd["ready"]),
+                    interactions={str(x): str(s) for x, s in cd["interactions"]},
+                    reasons=_kv(cd["reasons"]),
+                )
+                _device_in(inp, channel, cd)
+                partial.channels[media] = channel
+            agent.partials[link] = partial
+        inp.at("model", "agents", i)
+        agent.status = Status.__members__[ad["status"]]
+        agent.since = _int(ad["since"])
+    # -- places --------------------------------------------------------------
+    places_data = _get(d, "places", list)
+    places: list[PlaceState] = []
+    for i, pd in enumerate(places_data):
+        inp.at("model", "places", i)
+        place = m.places.get((pd["tenant"], pd["name"]))
+        if place is None:
+            raise inp.fail(f"place {pd['name']!r} is not in the configuration")
+        place.status = Status.__members__[pd["status"]]
+        place.since = _int(pd["since"])
+        at_place = set()
+        for key in pd["agents"]:
+            agent = m.agents.get(_agent_key(key))
+            if agent is None:
+                raise inp.fail(f"agent {key!r} is not in the snapshot's agents")
+            at_place.add(agent)
+        place.agents = at_place
+        channels: dict[tuple[str, str, str], MediaChannel] = {}
+        for link, agent_id, media in pd["channels"]:
+            owner = m.agents.get((place.ref.tenant, agent_id))
+            part = owner.partials.get(link) if owner is not None else None
+            ch_found = part.channels.get(media) if part is not None else None
+            if ch_found is None:
+                raise inp.fail(f"channel {media!r} of {agent_id!r} on {link!r} is unknown")
+            channels[(link, agent_id, media)] = ch_found
+        place.channels = channels
+        places.append(place)
+    # -- the actions that define statuses (every device is known now) --------
+    for i, dd in enumerate(d["dns"]):
+        inp.at("model", "dns", i, "status_action")
+        dn = m.dns_by_id[dd["id"]]
+        dn.status_action = inp.locate(dd["status_action"])
+    for i, sd in enumerate(d["staging"]):
+        inp.at("model", "staging", i, "status_action")
+        m.staging[(sd["tenant"], sd["name"])].status_action = inp.locate(sd["status_action"])
+    for i, (agent, ad) in enumerate(zip(agents, agents_data, strict=True)):
+        for j, pd in enumerate(ad["partials"]):
+            partial = agent.partials[pd["link"]]
+            for k, cd in enumerate(pd["channels"]):
+                inp.at("model", "agents", i, "partials", j, "channels", k, "status_action")
+                partial.channels[cd["media"]].status_action = inp.locate(cd["status_action"])
+        inp.at("model", "agents", i, "status_action")
+        agent.status_action = inp.locate(ad["status_action"])
+    for i, (place, pd) in enumerate(zip(places, places_data, strict=True)):
+        inp.at("model", "places", i, "status_action")
+        place.status_action = inp.locate(pd["status_action"])
+    # -- groups: memberships change live (virtual groups, config events) ------
+    for agent in m.agents.values():
+        agent.groups = set()
+    for place in m.places.values():
+        place.groups = []
+    saved: dict[ObjectRef, list[Any]] = {}
+    for i, gd in enumerate(_get(d, "groups", list)):
+        inp.at("model", "groups", i)
+        ref = inp.ref(gd["ref"])
+        if ref not in m.groups:
+            raise inp.fail(f"group {ref} is not in the configuration")
+        listed: list[Any] = []
+        for r in gd["members"]:
+            mref = inp.ref(r)
+            if mref.type is ObjectType.Agent:
+                member: Any = m.agents.get((mref.tenant, mref.id))
+            else:
+                member = m.places.get((mref.tenant, mref.id))
+            if member is None:
+                raise inp.fail(f"member {mref} is not in the snapshot's agents or places")
+            listed.append(member)
+        saved[ref] = listed
+    alive = {id(a) for a in m.agents.values()} | {id(p) for p in m.places.values()}
+    for ref, group in m.groups.items():
+        members = saved.get(ref)
+        if members is None:  # a group new in the configuration: its config members
+            members = sorted((x for x in group.members if id(x) in alive), key=lambda x: x.ref)
+        group.members = set()
+        group.counts = {}
+        for member in members:
+            group.add(member)
+            if isinstance(member, AgentState):
+                member.groups.add(group)
+            else:
+                member.groups.append(group)
+    # -- calls, interactions, stuck-call deadlines ---------------------------
+    m.calls = {}
+    for i, cd in enumerate(_get(d, "calls", list)):
+        inp.at("model", "calls", i)
+        m.calls[(cd["switch"], cd["conn"])] = Call(
+            conn_id=cd.get("conn_id", cd["conn"]),
+            waiting_on=cd["waiting_on"],
+            entered=_int(cd["entered"]),
+            distributed_from=cd["distributed_from"],
+            distributed_entered=_int(cd["distributed_entered"]),
+            parties={str(p) for p in cd["parties"]},
+            ani=cd["ani"],
+            dnis=cd["dnis"],
+            user_data=_kv(cd["user_data"]),
+            treatment_started=_int(cd["treatment_started"]),
+        )
+    m.interactions = {}
+    for i, idd in enumerate(_get(d, "interactions", list)):
+        inp.at("model", "interactions", i)
+        channels_of = []
+        for r in idd["channels"]:
+            dev = inp.devices.get(inp.ref(r))
+            if not isinstance(dev, MediaChannel):
+                raise inp.fail(f"channel {inp.ref(r)} is not in the agents' partial states")
+            channels_of.append(dev)
+        m.interactions[(idd["tenant"], idd["id"])] = Interaction(
+            ixn_id=idd.get("ixn_id", idd["id"]),
+            media=idd["media"],
+            submitted=_int(idd["submitted"]),
+            waiting_in=idd["waiting_in"],
+            last_queue=idd["last_queue"],
+            user_data=dict(idd["user_data"]),
+            channels=channels_of,
+        )
+    deadlines = []
+    for i, (deadline, r, kind, conn, start) in enumerate(_get(d, "deadlines", list)):
+        inp.at("model", "deadlines", i)
+        dev = inp.devices.get(inp.ref(r))
+        if dev is None:
+            continue  # the device went away: the entry could only be stale
+        deadlines.append(
+            (_int(deadline), i, dev, ActionKind.__members__[kind], str(conn), _int(start))
+        )
+    heapq.heapify(deadlines)
+    m.deadlines = deadlines
+    m._seq = itertools.count(len(deadlines))
+
+
+# ==========================================================================
+# The pool
+# ==========================================================================
+
+#: The fields of each aggregate class that are plain integers (or None) and
+#: are written as they are; the others are handled one by one below. A new
+#: slot in an aggregate class makes the snapshot refuse to run until it is
+#: added here (see :func:`_check_slots`), so no state is ever silently lost.
+_ACTION_SCALARS = (
+    "opened",
+    "interval_start",
+    "n",
+    "cont_n",
+    "adj_n",
+    "t_clip",
+    "adj_t",
+    "done_n",
+    "dmax",
+    "dmin",
+    "range_n",
+    "range_t",
+    "cur_sum",
+)
+_ACTION_OTHER = ("open", "starts", "conns", "counter", "time_range")
+_STATUS_SCALARS = (
+    "opened",
+    "interval_start",
+    "n",
+    "cont_n",
+    "closed",
+    "adj_n",
+    "adj_t",
+    "dmax",
+    "dmin",
+    "range_n",
+    "range_t",
+    "cur_sum",
+    "eff_sum",
+)
+_STATUS_OTHER = (
+    "open",
+    "tracked",
+    "cont_since",
+    "seg_starts",
+    "sinces",
+    "counter",
+    "time_range",
+    "mask",
+    "filter",
+)
+_WINDOW_SCALARS = ("window", "step", "selection")
+_WINDOW_ACTION_OTHER = ("log",)
+_WINDOW_STATUS_OTHER = ("closed_log", "entries")
+_COUNTER_FIELDS = ("start", "last", "area", "area2x2", "cmax", "cmin")
+
+_AGG_CLASSES: dict[str, type] = {
+    "action": ActionAggregate,
+    "status": StatusAggregate,
+    "window-action": WindowActionAggregate,
+    "window-status": WindowStatusAggregate,
+}
+_AGG_NAMES = {cls: name for name, cls in _AGG_CLASSES.items()}
+
+
+def _slots(cls: type) -> set[str]:
+    names: set[str] = set()
+    for klass in cls.__mro__:
+        names.update(getattr(klass, "__slots__", ()))
+    return names
+
+
+def _known_slots(cls: type) -> set[str]:
+    if issubclass(cls, StatusAggregate):
+        known = set(_STATUS_SCALARS) | set(_STATUS_OTHER)
+        if cls is WindowStatusAggregate:
+            known |= set(_WINDOW_SCALARS) | set(_WINDOW_STATUS_OTHER)
+    else:
+        known = set(_ACTION_SCALARS) | set(_ACTION_OTHER)
+        if cls is WindowActionAggregate:
+            known |= set(_WINDOW_SCALARS) | set(_WINDOW_ACTION_OTHER)
+    return known
+
+
+def _check_slots() -> None:
+    """Refuse to snapshot an aggregate class with state this module does not know."""
+    for cls in _AGG_CLASSES.values():
+        unknown = _slots(cls) - _known_slots(cls)
+        if unknown:
+            raise InternalError(
+                f"{cls.__name__} has fields the snapshot does not save: {sorted(unknown)}; "
+                "update statengine/core/snapshot.py (and its VERSION if the format changes)"
+            )
+    if _slots(CountTracker) != set(_COUNTER_FIELDS):
+        raise InternalError("CountTracker changed: update statengine/core/snapshot.py")
+
+
+def _range_out(rng: Any) -> Any:
+    if rng is None:
+        return None
+    return [getattr(rng, "name", ""), rng.lower, rng.upper]
+
+
+def _range_in(d: Any) -> TimeRange | None:
+    if d is None:
+        return None
+    name, lower, upper = d
+    return TimeRange(name=str(name), lower=_int(lower), upper=_opt_int(upper))
+
+
+class _PoolOut:
+    """Tables shared by the statistics of a pool (definitions written once)."""
+
+    def __init__(self, out: _Out, pool: Pool) -> None:
+        self.out = out
+        self.pool = pool
+        self.types: list[dict[str, Any]] = []
+        self.type_ids: dict[int, int] = {}
+        self.profiles: list[dict[str, Any]] = []
+        self.profile_ids: dict[int, int] = {}
+        self.filters: list[dict[str, Any]] = []
+        self.filter_ids: dict[int, int] = {}
+        self.masks: list[list[Any]] = []
+        self.mask_ids: dict[tuple[str, str], int] = {}
+        self.aggs: dict[int, int] = {}
+
+    def stat_type(self, st: StatType) -> int:
+        i = self.type_ids.get(id(st))
+        if i is None:
+            configured = self.pool.stat_types.get(st.name)
+            i = self.type_ids[id(st)] = len(self.types)
+            self.types.append(
+                {
+                    "definition": st.to_definition(),
+                    "configured": configured is st or configured == st,
+                }
+            )
+        return i
+
+    def profile(self, p: TimeProfile) -> int:
+        i = self.profile_ids.get(id(p))
+        if i is None:
+            i = self.profile_ids[id(p)] = len(self.profiles)
+            self.profiles.append(
+                {
+                    "name": p.name,
+                    "kind": p.kind.name,
+                    "spec": p.spec,
+                    "resets": list(p.resets),
+                    "zone": p.zone,
+                    "window": p.window,
+                    "step": p.step,
+                    "count": p.count,
+                }
+            )
+        return i
+
+    def filter(self, f: Filter | None) -> int | None:
+        if f is None:
+            return None
+        i = self.filter_ids.get(id(f))
+        if i is None:
+            i = self.filter_ids[id(f)] = len(self.filters)
+            self.filters.append({"name": f.name, "text": f.text})
+        return i
+
+    def mask(self, mask: Mask) -> int:
+        key = (mask.text, mask.subject.value)
+        i = self.mask_ids.get(key)
+        if i is None:
+            i = self.mask_ids[key] = len(self.masks)
+            self.masks.append(list(key))
+        return i
+
+    def aggregate(self, agg: Any, role: str, entry: _Entry | None) -> dict[str, Any]:
+        self.aggs[id(agg)] = len(self.aggs)
+        cls = type(agg)
+        name = _AGG_NAMES.get(cls)
+        if name is None:
+            raise InternalError(f"the snapshot does not know aggregates of class {cls.__name__}")
+        ref: Callable[[Any], int] = self.out.ref
+        d: dict[str, Any] = {"class": name, "role": role}
+        counter = agg.counter
+        d["counter"] = None if counter is None else [getattr(counter, f) for f in _COUNTER_FIELDS]
+        d["range"] = _range_out(agg.time_range)
+        d["filtered"] = entry is not None and entry.filter is not None
+        if isinstance(agg, StatusAggregate):
+            for f in _STATUS_SCALARS:
+                d[f] = getattr(agg, f)
+            d["open"] = [[ref(k), s, since] for k, (s, since) in agg.open.items()]
+            d["tracked"] = sorted(ref(k) for k in agg.tracked)
+            d["cont_since"] = [[ref(k), t] for k, t in agg.cont_since.items()]
+            d["ordered"] = agg.seg_starts is not None
+            d["mask"] = self.mask(agg.mask)
+            d["filter"] = self.filter(agg.filter)
+            if isinstance(agg, WindowStatusAggregate):
+                for f in _WINDOW_SCALARS:
+                    d[f] = getattr(agg, f)
+                d["closed_log"] = [list(e) for e in agg.closed_log]
+                d["entries"] = list(agg.entries)
+        else:
+            for f in _ACTION_SCALARS:
+                d[f] = getattr(agg, f)
+            d["open"] = [[ref(k[0]), k[1].name, k[2], s] for k, s in agg.open.items()]
+            d["ordered"] = agg.starts is not None
+            d["distinct"] = agg.conns is not None
+            if isinstance(agg, WindowActionAggregate):
+                for f in _WINDOW_SCALARS:
+                    d[f] = getattr(agg, f)
+                d["log"] = [list(e) for e in agg.log]
+        return d
+
+
+def _entries_of(pool: Pool) -> dict[int, _Entry]:
+    """id(aggregate) -> its routing entry (filter and media live there)."""
+    found: dict[int, _Entry] = {}
+    for kinds in pool._by_target.values():
+        for lst in kinds.values():
+            for e in lst:
+                found[id(e.agg)] = e
+    for index in (pool._by_member, pool._by_group, pool._open_routes):
+        for lst in index.values():
+            for e in lst:
+                found.setdefault(id(e.agg), e)
+    return found
+
+
+def _stat_filter(stat: Statistic, entries: Mapping[int, _Entry]) -> Filter | None:
+    for agg in stat.aggregates:
+        f = getattr(agg, "filter", None)
+        if isinstance(f, Filter):
+            return f
+        entry = entries.get(id(agg))
+        if entry is not None and entry.filter is not None:
+            return entry.filter
+    for part in stat.key.definition:  # a CurrentState statistic has no routed aggregate
+        if isinstance(part, str):
+            return parse_filter(part)
+    return None
+
+
+def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
+    _check_slots()
+    po = _PoolOut(out, pool)
+    entries = _entries_of(pool)
+    stats = list(pool.stats.values())
+    stat_ids = {id(s): i for i, s in enumerate(stats)}
+    stat_rows = []
+    for stat in stats:
+        flt = _stat_filter(stat, entries)
+        aggs = [po.aggregate(stat.main, "main", entries.get(id(stat.main)))]
+        if stat.rel is not None:
+            aggs.append(po.aggregate(stat.rel, "rel", entries.get(id(stat.rel))))
+        for role, agg in stat.extra.items():
+            aggs.append(po.aggregate(agg, f"extra:{role}", entries.get(id(agg))))
+        for i, term in enumerate(stat.terms):
+            aggs.append(po.aggregate(term.main, f"term:{i}", entries.get(id(term.main))))
+        stat_rows.append(
+            {
+                "object": out.ref(stat.object),
+                "type": po.stat_type(stat.stat_type),
+                "profile": po.profile(stat.profile),
+                "range": _range_out(stat.time_range),
+                "range2": _range_out(stat.time_range2),
+                "filter": po.filter(flt),
+                "opened": stat.opened,
+                "next_reset": stat.next_reset,
+                "last_requested": stat.last_requested,
+                "valid": stat.valid,
+                "aggregates": aggs,
+            }
+        )
+    agg_ids = po.aggs
+
+    def entry_ids(lst: Iterable[_Entry]) -> list[int]:
+        return [agg_ids[id(e.agg)] for e in lst if id(e.agg) in agg_ids]
+
+    subs = list(pool.subscriptions.values())
+    sub_ids = {id(s): i for i, s in enumerate(subs)}
+    sub_rows = []
+    for sub in subs:
+        what = f"subscription ({sub.subscriber!r}, {sub.ref_id!r})"
+        if type(sub.subscriber) is not str:
+            raise SnapshotError(f"{what}: the subscriber must be a str")
+        sub_rows.append(
+            {
+                "subscriber": sub.subscriber,
+                "ref_id": _plain_id(sub.ref_id, what),
+                "stat": stat_ids[id(sub.statistic)],
+                "mode": sub.settings.mode.name,
+                "insensitivity": sub.settings.insensitivity,
+                "frequency": sub.settings.frequency,
+                "last_value": out.value(sub.last_value, what),
+                "next_send": sub.next_send,
+            }
+        )
+    live_resets = sorted(
+        (at, seq, stat_ids[id(stat)])
+        for at, seq, stat in pool._resets
+        if pool.stats.get(stat.key) is stat and stat.next_reset == at
+    )
+    live_periodic = sorted(
+        (at, seq, sub_ids[id(sub)])
+        for at, seq, sub in pool._periodic
+        if pool.subscriptions.get((sub.subscriber, sub.ref_id)) is sub and sub.next_send == at
+    )
+    return {
+        "keep": pool.keep,
+        "granularity": pool.granularity,
+        "expired": pool._expired,
+        "next_tick": pool._next_tick,
+        "validity_dirty": pool._validity_dirty,
+        "stat_types": po.types,
+        "profiles": po.profiles,
+        "filters": po.filters,
+        "masks": po.masks,
+        "statistics": stat_rows,
+        "subscriptions": sub_rows,
+        "by_target": [
+            [out.ref(ref), [[kind.name, entry_ids(lst)] for kind, lst in kinds.items()]]
+            for ref, kinds in pool._by_target.items()
+        ],
+        "by_member": [[out.ref(ref), entry_ids(lst)] for ref, lst in pool._by_member.items()],
+        "by_group": [[out.ref(ref), entry_ids(lst)] for ref, lst in pool._by_group.items()],
+        "open_routes": [
+            [[out.ref(k[0]), k[1].name, k[2]], entry_ids(lst)]
+            for k, lst in pool._open_routes.items()
+        ],
+        "since_login": [
+            [out.ref(ref), [stat_ids[id(s)] for s in lst if id(s) in stat_ids]]
+            for ref, lst in pool._since_login.items()
+        ],
+        "filtered": sorted(out.ref(r) for r in pool._filtered),
+        "resets": [i for _, _, i in live_resets],
+        "periodic": [i for _, _, i in live_periodic],
+        "ticking": [sub_ids[id(s)] for s in pool._ticking],
+        "expiry": [[t, stat_ids[id(pool.stats[key])]] for t, _, key in pool._expiry],
+        "dirty": [stat_ids[id(s)] for s in pool._dirty if id(s) in stat_ids],
+    }
+
+
+# -- restoring the pool --------------------------------------------------------
+
+
+@attrs.define
+class _Plan:
+    """What restoring the pool decided, carried to the gap and the report."""
+
+    statistics: int = 0
+    dropped: int = 0
+    restarted: list[_Restart] = attrs.field(factory=list)
+    subscriptions: int = 0
+    subscriptions_dropped: int = 0
+    n_reset: int = 0
+    warnings: list[str] = attrs.field(factory=list)
+
+    def report(
+        self,
+        clock: int | None,
+        at: int | None,
+        lost: tuple[str, ...],
+        result: FeedResult | None,
+    ) -> RestoreReport:
+        return RestoreReport(
+            snapshot_time=clock,
+            restored_at=at,
+            gap_ms=(at - clock) if at is not None and clock is not None else 0,
+            links_lost=lost,
+            statistics=self.statistics,
+            statistics_reset=self.n_reset,
+            statistics_restarted=len(self.restarted),
+            statistics_dropped=self.dropped,
+            subscriptions=self.subscriptions,
+            subscriptions_dropped=self.subscriptions_dropped,
+            warnings=tuple(self.warnings),
+            result=result,
+        )
+
+
+def _stat_key(
+    obj: ObjectRef,
+    st: StatType,
+    prof: TimeProfile,
+    rng: TimeRange | None,
+    rng2: TimeRange | None,
+    flt: Filter | None,
+) -> StatKey:
+    """The pool key, as :meth:`Pool.open` builds it (a test keeps the two equal)."""
+    return StatKey(
+        object=obj,
+        definition=(
+            st.canonical(),
+            prof.canonical(),
+            (rng.lower, rng.upper) if rng and st.needs_time_range else None,
+            (rng2.lower, rng2.upper) if rng2 and st.category is Category.ServiceFactor1 else None,
+            flt.canonical() if flt is not None else None,
+        ),
+    )
+
+
+@attrs.define
+class _Definition:
+    """A statistic's definition as saved, and as the configuration now says."""
+
+    st: StatType
+    prof: TimeProfile
+    rng: TimeRange | None
+    rng2: TimeRange | None
+    flt: Filter | None
+    #: how to reopen it by name (None: pass the object)
+    type_name: str | None
+
+
+def _types_in(inp: _In, rows: list[Any]) -> list[tuple[StatType, bool]]:
+    types = []
+    for i, row in enumerate(rows):
+        inp.at("pool", "stat_types", i)
+        try:
+            st = StatType.from_definition(row["definition"], source="<snapshot>")
+        except ConfigError as exc:
+            raise inp.fail(f"bad stat type definition: {exc}") from exc
+        types.append((st, bool(row["configured"])))
+    return types
+
+
+def _profiles_in(inp: _In, rows: list[Any]) -> list[TimeProfile]:
+    profiles = []
+    for i, row in enumerate(rows):
+        inp.at("pool", "profiles", i)
+        profiles.append(
+            TimeProfile(
+                name=str(row["name"]),
+                kind=ProfileKind.__members__[row["kind"]],
+                spec=str(row["spec"]),
+                resets=tuple(_int(r) for r in row["resets"]),
+                zone=row["zone"],
+                window=_int(row["window"]),
+                step=_int(row["step"]),
+                count=_int(row["count"]),
+            )
+        )
+    return profiles
+
+
+def _filters_in(inp: _In, rows: list[Any]) -> list[Filter]:
+    filters = []
+    for i, row in enumerate(rows):
+        inp.at("pool", "filters", i)
+        try:
+            filters.append(parse_filter(row["text"], name=str(row["name"])))
+        except ConfigError as exc:
+            raise inp.fail(f"bad filter: {exc}") from exc
+    return filters
+
+
+def _current(
+    pool: Pool, saved: _Definition, configured: bool, plan: _Plan, warned: set[str]
+) -> _Definition:
+    """The definition the configuration gives the same names now."""
+
+    def warn(text: str) -> None:
+        if text not in warned:
+            warned.add(text)
+            plan.warnings.append(text)
+
+    st, type_name = saved.st, None
+    if configured:
+        found = pool.stat_types.get(saved.st.name)
+        if found is None:
+            warn(f"stat type {saved.st.name!r} is no longer configured: kept as saved")
+        else:
+            st, type_name = found, found.name
+    prof = pool.profiles.get(saved.prof.name)
+    if prof is None:
+        warn(f"time profile {saved.prof.name!r} is no longer configured: kept as saved")
+        prof = saved.prof
+
+    def rng_now(rng: TimeRange | None) -> TimeRange | None:
+        if rng is None:
+            return None
+        found = pool.time_ranges.get(rng.name)
+        if found is None and rng.name == "Default":
+            found = DEFAULT_TIME_RANGE
+        if found is None:
+            warn(f"time range {rng.name!r} is no longer configured: kept as saved")
+            return rng
+        return found
+
+    flt = saved.flt
+    if flt is not None and flt.name:
+        found_f = pool.filters.get(flt.name)
+        if found_f is None:
+            warn(f"filter {flt.name!r} is no longer configured: kept as saved")
+        else:
+            flt = found_f
+    return _Definition(
+        st=st, prof=prof, rng=rng_now(saved.rng), rng2=rng_now(saved.rng2), flt=flt,
+        type_name=type_name,
+    )
+
+
+class _PoolIn:
+    def __init__(self, inp: _In, d: Mapping[str, Any]) -> None:
+        self.inp = inp
+        inp.at("pool", "masks")
+        self.masks = [Mask.parse(text, Subject(subject)) for text, subject in d["masks"]]
+
+    def aggregate(self, d: Mapping[str, Any], flt: Filter | None) -> Any:
+        cls = _AGG_CLASSES[d["class"]]
+        agg: Any = object.__new__(cls)
+        refs = self.inp.ref
+        counter = d["counter"]
+        if counter is None:
+            agg.counter = None
+        else:
+            tracker = object.__new__(CountTracker)
+            for f, v in zip(_COUNTER_FIELDS, counter, strict=True):
+                setattr(tracker, f, _int(v))
+            agg.counter = tracker
+        agg.time_range = _range_in(d["range"])
+        if issubclass(cls, StatusAggregate):
+            for f in _STATUS_SCALARS:
+                setattr(agg, f, _opt_int(d[f]))
+            agg.open = {refs(k): (_int(s), _int(since)) for k, s, since in d["open"]}
+            agg.tracked = {refs(k) for k in d["tracked"]}
+            agg.cont_since = {refs(k): _int(t) for k, t in d["cont_since"]}
+            agg.mask = self.masks[d["mask"]]
+            f = d["filter"]
+            agg.filter = None if f is None else flt
+            if d["ordered"]:
+                start = agg.interval_start
+                agg.seg_starts = SortedList(max(s, start) for s, _ in agg.open.values())
+                agg.sinces = SortedList(since for _, since in agg.open.values())
+            else:
+                agg.seg_starts = agg.sinces = None
+            if cls is WindowStatusAggregate:
+                for f in _WINDOW_SCALARS:
+                    setattr(agg, f, _int(d[f]))
+                maxlen = agg.selection or None
+                agg.closed_log = deque(((_int(a), _int(b)) for a, b in d["closed_log"]), maxlen)
+                agg.entries = deque(_int(x) for x in d["entries"])
+        else:
+            for f in _ACTION_SCALARS:
+                setattr(agg, f, _opt_int(d[f]))
+            kinds = ActionKind.__members__
+            agg.open = {(refs(r), kinds[k], str(c)): _int(s) for r, k, c, s in d["open"]}
+            agg.starts = SortedList(agg.open.values()) if d["ordered"] else None
+            if d["distinct"]:
+                conns: dict[str, int] = {}
+                for key in agg.open:
+                    conns[key[2]] = conns.get(key[2], 0) + 1
+                agg.conns = conns
+            else:
+                agg.conns = None
+            if cls is WindowActionAggregate:
+                for f in _WINDOW_SCALARS:
+                    setattr(agg, f, _int(d[f]))
+                agg.log = deque((tuple(e) for e in d["log"]), agg.selection or None)
+        return agg
+
+
+@attrs.define
+class _Restart:
+    """A statistic whose definition changed: reopened at the restore time."""
+
+    obj: ObjectRef
+    definition: _Definition
+    subscriptions: list[dict[str, Any]] = attrs.field(factory=list)
+
+
+def _pool_in(
+    inp: _In,
+    engine: Engine,
+    d: Mapping[str, Any],
+    *,
+    keep: bool,
+    clock: int | None,
+    now: int | None,
+) -> _Plan:
+    pool = engine._pool
+    plan = _Plan()
+    inp.at("pool")
+    pool.keep = _int(d["keep"])
+    pool.granularity = _int(d["granularity"])
+    pool._expired = _int(d["expired"])
+    pool._next_tick = _opt_int(d["next_tick"])
+    pool._validity_dirty = bool(d["validity_dirty"])
+    types = _types_in(inp, _get(d, "stat_types", list))
+    profiles = _profiles_in(inp, _get(d, "profiles", list))
+    filters = _filters_in(inp, _get(d, "filters", list))
+    reader = _PoolIn(inp, d)
+    subs_data = _get(d, "subscriptions", list)
+    subscribed: set[int] = set()
+    for j, sd in enumerate(subs_data):
+        inp.at("pool", "subscriptions", j, "stat")
+        subscribed.add(_int(sd["stat"]))
+    at = now if now is not None else clock
+    stats: list[Statistic | None] = []
+    restarts: dict[int, _Restart] = {}
+    #: one per saved aggregate: (aggregate, statistic, filter of its entry) or None
+    aggs: list[tuple[Any, Statistic, Filter | None] | None] = []
+    warned: set[str] = set()
+    for i, sd in enumerate(_get(d, "statistics", list)):
+        inp.at("pool", "statistics", i)
+        obj = inp.ref(sd["object"])
+        st, configured = types[_int(sd["type"])]
+        saved = _Definition(
+            st=st,
+            prof=profiles[_int(sd["profile"])],
+            rng=_range_in(sd["range"]),
+            rng2=_range_in(sd["range2"]),
+            flt=None if sd["filter"] is None else filters[_int(sd["filter"])],
+            type_name=None,
+        )
+        rows = _get(sd, "aggregates", list)
+        last = _int(sd["last_requested"])
+        if not keep and i in subscribed and clock is not None:
+            last = max(last, clock)  # its subscriptions end when the snapshot was taken
+        has_subs = keep and i in subscribed
+        if not has_subs and at is not None and last + pool.keep < at:
+            plan.dropped += 1  # its keep period passed in the gap
+            pool._expired += 1
+            stats.append(None)
+            aggs.extend(None for _ in rows)
+            continue
+        current = _current(pool, saved, configured, plan, warned)
+        key = _stat_key(obj, saved.st, saved.prof, saved.rng, saved.rng2, saved.flt)
+        if _stat_key(obj, current.st, current.prof, current.rng, current.rng2, current.flt) != key:
+            restarts[i] = _Restart(obj=obj, definition=current)
+            if not has_subs:
+                plan.dropped += 1
+            stats.append(None)
+            aggs.extend(None for _ in rows)
+            continue
+        try:
+            tz = pool._zone(current.prof, obj)
+        except LocalProtocolError as exc:
+            raise inp.fail(str(exc)) from exc
+        cur_st = current.st
+        stat = Statistic(
+            key=key,
+            object=obj,
+            stat_type=cur_st,
+            profile=current.prof,
+            tz=tz,
+            time_range=current.rng,
+            time_range2=current.rng2,
+            opened=_int(sd["opened"]),
+            main=None,
+            next_reset=_opt_int(sd["next_reset"]),
+            last_requested=last,
+            time_varying=time_varying(cur_st.category, cur_st.subject),
+            valid=bool(sd["valid"]),
+        )
+        terms: list[tuple[int, Any]] = []
+        for k, row in enumerate(rows):
+            inp.at("pool", "statistics", i, "aggregates", k)
+            agg = reader.aggregate(row, current.flt)
+            role = row["role"]
+            if role == "main":
+                stat.main = agg
+            elif role == "rel":
+                stat.rel = agg
+            elif role.startswith("extra:"):
+                stat.extra[role[6:]] = agg
+            elif role.startswith("term:"):
+                terms.append((int(role[5:]), agg))
+            else:
+                raise ValueError(f"unknown aggregate role {role!r}")
+            aggs.append((agg, stat, current.flt if row["filtered"] else None))
+        inp.at("pool", "statistics", i)
+        if stat.main is None:
+            raise ValueError("no main aggregate")
+        _finish_statistic(pool, stat, terms)
+        if key in pool.stats:
+            raise inp.fail(f"statistic saved twice ({obj}, {cur_st.name!r})")
+        pool.stats[key] = stat
+        stats.append(stat)
+    plan.statistics = len(pool.stats)
+    # -- routing entries: one per aggregate ----------------------------------
+    entries = [
+        None if x is None else _Entry(agg=x[0], stat=x[1], media=x[1].stat_type.media, filter=x[2])
+        for x in aggs
+    ]
+
+    def pick(ids: Iterable[Any]) -> list[_Entry]:
+        return [e for e in (entries[_int(x)] for x in ids) if e is not None]
+
+    inp.at("pool", "by_target")
+    kinds_by_name = ActionKind.__members__
+    for r, kinds in d["by_target"]:
+        table = {}
+        for kind, ids in kinds:
+            lst = pick(ids)
+            if lst:
+                table[kinds_by_name[kind]] = lst
+        if table:
+            pool._by_target[inp.ref(r)] = table
+    for name in ("by_member", "by_group"):
+        inp.at("pool", name)
+        index = pool._by_member if name == "by_member" else pool._by_group
+        for r, ids in d[name]:
+            lst = pick(ids)
+            if lst:
+                index[inp.ref(r)] = lst
+    inp.at("pool", "open_routes")
+    for (r, kind, conn), ids in d["open_routes"]:
+        lst = pick(ids)
+        if lst:
+            pool._open_routes[(inp.ref(r), kinds_by_name[kind], str(conn))] = lst
+    inp.at("pool", "since_login")
+    for r, ids in d["since_login"]:
+        kept = [s for s in (stats[_int(x)] for x in ids) if s is not None]
+        if kept:
+            pool._since_login[inp.ref(r)] = kept
+    inp.at("pool", "filtered")
+    pool._filtered = {inp.ref(r) for r in d["filtered"]}
+    # -- subscriptions -------------------------------------------------------
+    subs: list[Subscription | None] = []
+    for j, sd in enumerate(subs_data):
+        inp.at("pool", "subscriptions", j)
+        saved_at = _int(sd["stat"])
+        owner = stats[saved_at]
+        settings = NotificationSettings(
+            mode=NotifyMode.__members__[sd["mode"]],
+            insensitivity=sd["insensitivity"],
+            frequency=sd["frequency"],
+        )
+        ref_id = _id_in(sd["ref_id"])
+        subscriber = sd["subscriber"]
+        if type(subscriber) is not str:
+            raise TypeError(f"subscriber: expected a string, found {subscriber!r}")
+        if not keep:
+            plan.subscriptions_dropped += 1
+            subs.append(None)
+            continue
+        if owner is None:  # its statistic restarts: reopened at the restore time
+            restarts[saved_at].subscriptions.append(
+                {
+                    "subscriber": subscriber,
+                    "ref_id": ref_id,
+                    "settings": settings,
+                    "last_value": inp.value(sd["last_value"]),
+                }
+            )
+            subs.append(None)
+            continue
+        sub = Subscription(
+            subscriber=subscriber,
+            ref_id=ref_id,
+            statistic=owner,
+            settings=settings,
+            last_value=inp.value(sd["last_value"]),
+            next_send=_int(sd["next_send"]),
+        )
+        if (subscriber, ref_id) in pool.subscriptions:
+            raise inp.fail(f"subscription ({subscriber!r}, {ref_id!r}) saved twice")
+        pool.subscriptions[(subscriber, ref_id)] = sub
+        owner.subscriptions.append(sub)
+        if settings.mode is NotifyMode.CHANGES:
+            owner.changes_subscriptions += 1
+        subs.append(sub)
+    plan.subscriptions = len(pool.subscriptions)
+    plan.restarted = list(restarts.values())
+    # -- schedules (sequence numbers renumbered, order kept) ------------------
+    seq = 0
+    inp.at("pool", "resets")
+    resets = []
+    for x in d["resets"]:
+        due = stats[_int(x)]
+        if due is not None and due.next_reset is not None:
+            resets.append((due.next_reset, seq, due))
+            seq += 1
+    pool._resets = resets
+    inp.at("pool", "periodic")
+    periodic = []
+    for x in d["periodic"]:
+        sending = subs[_int(x)]
+        if sending is not None:
+            periodic.append((sending.next_send, seq, sending))
+            seq += 1
+    pool._periodic = periodic
+    inp.at("pool", "ticking")
+    pool._ticking = {s: None for s in (subs[_int(x)] for x in d["ticking"]) if s is not None}
+    inp.at("pool", "expiry")
+    expiry = []
+    listed: set[int] = set()
+    for _t, x in d["expiry"]:
+        waiting = stats[_int(x)]
+        if waiting is not None and not waiting.subscriptions:
+            expiry.append((waiting.last_requested, seq, waiting.key))
+            listed.add(id(waiting))
+            seq += 1
+    for stat in pool.stats.values():  # subscriptions dropped: unsubscribed now
+        if not stat.subscriptions and id(stat) not in listed:
+            expiry.append((stat.last_requested, seq, stat.key))
+            seq += 1
+    pool._expiry = SortedList(expiry)
+    pool._expiry_entry = {e[2]: e for e in expiry}
+    inp.at("pool", "dirty")
+    pool._dirty = {s: None for s in (stats[_int(x)] for x in d["dirty"]) if s is not None}
+    pool._seq = itertools.count(seq)
+    return plan
+
+
+def _finish_statistic(pool: Pool, stat: Statistic, terms: list[tuple[int, Any]]) -> None:
+    """What :meth:`Pool._create` derives from the definition alone: the
+    formula and its terms, the CurrentState tree builder."""
+    st = stat.stat_type
+    if st.category is Category.Formula:
+        from statengine.core.formula import parse_formula
+
+        if st.expression is None:
+            raise ValueError("a Formula stat type without an expression")
+        stat.formula = parse_formula(st.expression, st.subject)
+        by_index = dict(terms)
+        if sorted(by_index) != list(range(len(stat.formula.terms))):
+            raise ValueError("the formula's terms do not match the saved aggregates")
+        for i, term in enumerate(stat.formula.terms):
+            agg = by_index[i]
+            stat.terms.append(
+                Term(category=term.category, owner=stat, main=agg, time_range=agg.time_range)
+            )
+    elif terms:
+        raise ValueError("term aggregates saved for a statistic that is not a Formula")
+    if st.category in STATE_CATEGORIES:
+        reasons = st.category is Category.CurrentStateReasons
+        target = pool._runtime(stat.object)
+        stat.state = lambda t: _strip_reasons(state_tree(target, t), keep=reasons)
+
+
+# ==========================================================================
+# After a gap
+# ==========================================================================
+
+
+def _lose_links(engine: Engine, t: int) -> tuple[str, ...]:
+    """Every link that was up is lost at ``t`` (the snapshot time), as a
+    ``LinkDisconnected`` would (docs/semantics.md §1.1)."""
+    model = engine._model
+    model.now = t
+    lost = tuple(name for name, up in model.link_up.items() if up)
+    handler = LINK_HANDLERS[ev.LinkDisconnected]
+    for name in lost:
+        handler(model, ev.LinkDisconnected(time=t, link=name), t, model.links[name])
+    model.refresh(t)
+    engine._absorb(t)
+    return lost
+
+
+def _gap_growing(pool: Pool, stat: Statistic, since: int, now: int) -> bool:
+    """Growing (DOMAIN §7): reused if no reset fell in the gap; else the
+    interval that held the snapshot ends at its reset (reset-based
+    subscribers get its final value) and the history restarts at the last
+    reset instant before ``now``, as stepping through the gap would leave it
+    (nothing happens in a gap: every link is down)."""
+    first = stat.next_reset
+    if first is None or first > now:
+        return False
+    final = None
+    for sub in stat.subscriptions:
+        if sub.settings.mode is NotifyMode.RESET:
+            if final is None:
+                final = stat.value(first)
+            pool.out.append(sub.notification(final, first, Reason.RESET))
+    last = stat.profile.interval_start(now, stat.tz)
+    last = first if last is None or last < first else last
+    stat.reset(last)
+    if stat.changes_subscriptions:
+        pool._notify_changes(stat, last)
+    stat.next_reset = stat.profile.next_reset(last, stat.tz)
+    return True
+
+
+def _gap_keep(pool: Pool, stat: Statistic, since: int, now: int) -> bool:
+    """Sliding: the window's old edge moves with the clock, so reading it at
+    ``now`` ages it (a window wholly inside the gap reads as empty history);
+    Selection: the last N items are kept whatever their age (DOMAIN §7);
+    SinceLogin: the value stands until the agent's next login."""
+    return False
+
+
+#: How a statistic of each time profile kind crosses a gap (DOMAIN §7). Each
+#: rule gets (pool, statistic, snapshot time, restore time) and says whether
+#: the statistic's history was reset.
+GAP_RULES: Mapping[ProfileKind, Callable[[Pool, Statistic, int, int], bool]] = MappingProxyType(
+    {
+        ProfileKind.Growing: _gap_growing,
+        ProfileKind.Sliding: _gap_keep,
+        ProfileKind.Selection: _gap_keep,
+        ProfileKind.SinceLogin: _gap_keep,
+    }
+)
+
+
+def _fast_forward(pool: Pool, since: int, now: int) -> int:
+    """Carry every statistic across the gap ``(since, now]`` in one step per
+    statistic (not one per reset instant: a three-day gap of a quarter-hour
+    profile would be 288 resets each). Returns how many were reset."""
+    ordered = [stat for _, _, stat in sorted(pool._resets)]
+    seen = {id(s) for s in ordered}
+    ordered += [s for s in pool.stats.values() if id(s) not in seen]
+    n = 0
+    untouched, moved = [], []
+    for stat in ordered:
+        if GAP_RULES[stat.profile.kind](pool, stat, since, now):
+            n += 1
+            moved.append(stat)
+        else:
+            untouched.append(stat)
+    # the reset schedule in the order stepping would have left it: statistics
+    # not reset in the gap first (older sequence numbers), then the others
+    heap = [
+        (stat.next_reset, i, stat)
+        for i, stat in enumerate(untouched + moved)
+        if stat.next_reset is not None
+    ]
+    heap.sort(key=lambda e: (e[0], e[1]))
+    pool._resets = heap
+    # periodical sends missed in the gap are skipped, keeping their phase
+    periodic: list[tuple[int, int, Subscription]] = []
+    for at, _, sub in sorted(pool._periodic, key=lambda e: (e[0], e[1])):
+        if at <= now:
+            period = round(sub.settings.frequency * 1000)
+            at += ((now - at) // period + 1) * period
+            sub.next_send = at
+        periodic.append((at, len(heap) + len(periodic), sub))
+    heapq.heapify(periodic)
+    pool._periodic = periodic
+    pool._seq = itertools.count(len(heap) + len(periodic) + len(pool._expiry) + 1)
+    return n
+
+
+def _reopen(engine: Engine, plan: _Plan, t: int) -> list[Notification]:
+    """Reopen the subscriptions of statistics whose definition changed."""
+    pool = engine._pool
+    values = []
+    for restart in plan.restarted:
+        dfn = restart.definition
+        for sd in restart.subscriptions:
+            try:
+                note = pool.open(
+                    sd["subscriber"],
+                    sd["ref_id"],
+                    restart.obj,
+                    dfn.type_name if dfn.type_name is not None else dfn.st,
+                    t,
+                    profile=dfn.prof.name,
+                    time_range=None if dfn.rng is None else dfn.rng.name,
+                    time_range2=None if dfn.rng2 is None else dfn.rng2.name,
+                    filter=None if dfn.flt is None else dfn.flt.name or None,
+                    settings=sd["settings"],
+                )
+            except LocalProtocolError as exc:
+                plan.subscriptions_dropped += 1
+                plan.warnings.append(
+                    f"subscription ({sd['subscriber']!r}, {sd['ref_id']!r}) could not be "
+                    f"reopened on its changed definition: {exc}"
+                )
+                continue
+            plan.subscriptions += 1
+            values.append(note)
+    return values
