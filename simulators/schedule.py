@@ -20,6 +20,7 @@ appended to the output list.
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
@@ -41,7 +42,7 @@ class Scheduler(Generic[T]):
             :meth:`run` yields and clears it after each callback.
     """
 
-    __slots__ = ("_heap", "_seq", "now", "out", "produced")
+    __slots__ = ("counter", "heap", "now", "out", "produced")
 
     def __init__(self, start_ms: int, out: list[T] | None = None) -> None:
         #: the current virtual time (ms): the due time of the running timer
@@ -50,12 +51,15 @@ class Scheduler(Generic[T]):
         self.out: list[T] = out if out is not None else []
         #: how many items :meth:`run` has yielded
         self.produced = 0
-        self._heap: list[tuple[int, int, Callback, Any, int]] = []
-        self._seq = 0
+        #: the timers; a hot path may ``heapq.heappush(heap, (time, next(counter),
+        #: callback, arg, token))`` itself, with ``time >= now``, instead of :meth:`at`
+        self.heap: list[tuple[int, int, Callback, Any, int]] = []
+        #: the sequence numbers that break ties
+        self.counter = itertools.count()
 
     def __len__(self) -> int:
         """How many timers are pending (including ones that will do nothing)."""
-        return len(self._heap)
+        return len(self.heap)
 
     def at(self, time_ms: int, callback: Callback, arg: Any = None, token: int = 0) -> None:
         """Run ``callback(arg, token)`` at ``time_ms`` (after timers already set for then).
@@ -68,8 +72,7 @@ class Scheduler(Generic[T]):
             raise LocalProtocolError(
                 f"timer set in the past: {time_ms} < now {self.now} (virtual time never goes back)"
             )
-        self._seq += 1
-        heapq.heappush(self._heap, (time_ms, self._seq, callback, arg, token))
+        heapq.heappush(self.heap, (time_ms, next(self.counter), callback, arg, token))
 
     def after(self, delay_ms: int, callback: Callback, arg: Any = None, token: int = 0) -> None:
         """Run ``callback(arg, token)`` ``delay_ms`` (>= 0) after :attr:`now`."""
@@ -77,7 +80,7 @@ class Scheduler(Generic[T]):
 
     def next_time(self) -> int | None:
         """When the next timer is due, or None if there is none."""
-        return self._heap[0][0] if self._heap else None
+        return self.heap[0][0] if self.heap else None
 
     def run(self, until_ms: int) -> Iterator[T]:
         """Run every timer due strictly before ``until_ms``, in (time, sequence)
@@ -87,7 +90,7 @@ class Scheduler(Generic[T]):
         continues where it stopped. When it is exhausted :attr:`now` is
         ``until_ms`` (or later, if it already was).
         """
-        heap = self._heap
+        heap = self.heap
         out = self.out
         pop = heapq.heappop
         if out:

@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import random
 from collections import OrderedDict, deque
+from heapq import heappush
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from types import MappingProxyType
@@ -110,6 +111,35 @@ _M_NONE, _M_READY, _M_NOT_READY, _M_ACW = range(4)
 # what happens during an answered call
 _F_NONE, _F_HOLD, _F_CONSULT, _F_TRANSFER, _F_CONFERENCE = range(5)
 
+
+#: timer callbacks bound once per simulator (see ``VoiceSimulator.__init__``)
+_CALLBACKS: Final = (
+    "_arrive",
+    "_route_used",
+    "_patience",
+    "_clear_due",
+    "_rona",
+    "_answer",
+    "_release",
+    "_acw_end",
+    "_feature",
+    "_retrieve",
+    "_consult_answer",
+    "_consult_end",
+    "_conference_end",
+    "_not_ready_end",
+    "_break_due",
+    "_random_not_ready",
+    "_login_due",
+    "_logout_due",
+    "_outbound_due",
+    "_outbound_answer",
+    "_outbound_no_answer",
+    "_outbound_release",
+    "_internal_due",
+    "_internal_answer",
+    "_internal_release",
+)
 
 # --------------------------------------------------------------------------
 # Statistics
@@ -412,6 +442,8 @@ class VoiceSimulator:
         self._out: list[ev.Event] = []
         self._sched: Scheduler[ev.Event] = Scheduler(s.start_ms, self._out)
         self._at = self._sched.at
+        self._heap = self._sched.heap
+        self._count = self._sched.counter
         self._emitting = True
         self._started = False
         self._records: list[CallRecord] = []
@@ -421,6 +453,7 @@ class VoiceSimulator:
         self._offered = self._answered = self._abandoned = self._cleared = 0
         self._outbound = self._internal = 0
         self._rand = rng.random
+        self._bits = rng.getrandbits
         self._expo = rng.expovariate
         cap = w.cap_ms
         self._queues: dict[str, _Queue] = {
@@ -470,6 +503,10 @@ class VoiceSimulator:
         self._int_mean = 3_600_000 / internal.per_hour if internal.per_hour > 0 else 0.0
         self._int_ring = internal.ring.sampler(rng, ring_cap)
         self._int_talk = internal.talk.sampler(rng, cap)
+        # Timer callbacks are bound once: an instance attribute shadows the
+        # method, so setting a timer does not allocate a bound method.
+        for name in _CALLBACKS:
+            setattr(self, name, getattr(self, name))
 
     def _break_of(self, spec: BreakSpec, cache: dict[int, _Break], cap: int) -> _Break:
         key = id(spec)
@@ -587,29 +624,29 @@ class VoiceSimulator:
     def _record(self, call: _Call) -> None:
         self._records.append(
             CallRecord(
-                call_id=call.conn,
-                kind=call.kind,
-                outcome=call.outcome,
-                entry_dn=call.entry,
-                queue=call.first_queue,
-                arrival_ms=call.arrival,
-                queued_ms=call.queued_at,
-                answered_ms=call.answered,
-                answered_by=call.answered_by,
-                abandoned_ms=call.abandoned,
-                ended_ms=call.ended,
-                wait_ms=call.wait,
-                queue_ms=call.queue_ms,
-                ring_ms=call.ring_ms,
-                talk_ms=call.talk_ms,
-                hold_ms=call.hold_ms,
-                acw_ms=call.acw_ms,
-                holds=call.holds,
-                consults=call.consults,
-                transfers=call.transfers,
-                conferences=call.conferences,
-                ronas=call.ronas,
-                agents=tuple(call.agents),
+                call.conn,
+                call.kind,
+                call.outcome,
+                call.entry,
+                call.first_queue,
+                call.arrival,
+                call.queued_at,
+                call.answered,
+                call.answered_by,
+                call.abandoned,
+                call.ended,
+                call.wait,
+                call.queue_ms,
+                call.ring_ms,
+                call.talk_ms,
+                call.hold_ms,
+                call.acw_ms,
+                call.holds,
+                call.consults,
+                call.transfers,
+                call.conferences,
+                call.ronas,
+                tuple(call.agents),
             )
         )
 
@@ -649,7 +686,7 @@ class VoiceSimulator:
         stream.t = t
         arrival = int(t)
         if arrival < end:
-            self._at(arrival, self._arrive, stream)
+            heappush(self._heap, (arrival, next(self._count), self._arrive, stream, 0))
 
     def _enter_slot(self, stream: _Stream, t: int) -> None:
         """Move ``stream`` to the 15-minute interval starting at or containing ``t``."""
@@ -672,7 +709,7 @@ class VoiceSimulator:
         self._next_arrival(stream)
         self._offered += 1
         conn = self._new_conn()
-        ani = f"0{self.rng.randrange(1_000_000_000, 10_000_000_000)}"
+        ani = f"0{1_000_000_000 + self._bits(32)}"
         spec = stream.spec
         call = _Call(conn, CallKind.INBOUND, spec.dn, now, ani)
         self._active[conn] = call
@@ -685,7 +722,7 @@ class VoiceSimulator:
         call.queue = queue
         h = queue.h
         if h.patience is not None:
-            self._at(now + h.patience(), self._patience, call)
+            heappush(self._heap, (now + h.patience(), next(self._count), self._patience, call, 0))
         if spec.routing_point:
             if self._emitting:
                 self._out.append(
@@ -801,7 +838,7 @@ class VoiceSimulator:
         if ring >= h.rona_ms:
             self._at(now + h.rona_ms, self._rona, call, call.ring_no)
         else:
-            self._at(now + ring, self._answer, call, call.ring_no)
+            heappush(self._heap, (now + ring, next(self._count), self._answer, call, call.ring_no))
 
     def _idle(self, agent: _Agent) -> None:
         """A ready agent takes the longest-waiting call of its queues, or idles."""
@@ -961,7 +998,7 @@ class VoiceSimulator:
                     call.rest = talk - first
                     self._at(now + first, self._feature, call, feature)
                     return
-        self._at(now + talk, self._release, call)
+        heappush(self._heap, (now + talk, next(self._count), self._release, call, 0))
 
     def _release(self, call: _Call, _token: int) -> None:
         """The customer's call ends normally."""
@@ -996,7 +1033,7 @@ class VoiceSimulator:
             agent.acw_at = now
             call.pending_acw += 1
             agent.token += 1
-            self._at(now + acw(), self._acw_end, agent, agent.token)
+            heappush(self._heap, (now + acw(), next(self._count), self._acw_end, agent, agent.token))
         else:
             self._free(agent)
 

@@ -265,10 +265,14 @@ class StatusAggregate:
         "adj_n",
         "adj_t",
         "closed",
+        "cont_n",
+        "cont_since",
+        "counter",
         "cur_sum",
         "dmax",
         "dmin",
         "eff_sum",
+        "filter",
         "interval_start",
         "mask",
         "n",
@@ -280,10 +284,6 @@ class StatusAggregate:
         "sinces",
         "time_range",
         "tracked",
-        "filter",
-        "counter",
-        "cont_n",
-        "cont_since",
     )
 
     def __init__(
@@ -293,7 +293,7 @@ class StatusAggregate:
         *,
         ordered: bool = False,
         time_range: Any = None,
-        filter: Any = None,  # noqa: A002 - the Stat Server's word
+        filter: Any = None,
         counts: bool = False,
     ) -> None:
         self.mask = mask

@@ -79,8 +79,14 @@ _TIME_VARYING_ALWAYS = frozenset(
     }
 )
 _TIME_VARYING_STATUS = frozenset(
-    {C.TotalTime, C.AverageTime, C.MaxTime, C.RelativeTimePercentage, C.Formula,
-     C.AverageNumberPerRelativeHour}
+    {
+        C.TotalTime,
+        C.AverageTime,
+        C.MaxTime,
+        C.RelativeTimePercentage,
+        C.Formula,
+        C.AverageNumberPerRelativeHour,
+    }
 )
 
 
@@ -133,7 +139,7 @@ def _service_factor(st: Statistic, now: int) -> float:
 
 def _elapsed(st: Statistic, now: int) -> float:
     m = st.hist(now)
-    return max(0, now - m.interval_start) / 1000
+    return max(0, now - int(m.interval_start)) / 1000
 
 
 def _current_avg(st: Statistic, now: int) -> float:
@@ -213,9 +219,7 @@ VALUE: Mapping[Category, Callable[[Statistic, int], Value]] = {
     C.AverageOfCurrentTime: lambda st, now: _s(_averages(st, now)[1]),
     C.TotalNumberPerSecond: lambda st, now: _ratio(st.hist(now).n, _elapsed(st, now), 1.0),
     C.TotalContinuousNumber: lambda st, now: st.main.cont_n,
-    C.CurrentRelativeNumberPercentage: lambda st, now: _ratio(
-        len(st.main.open), len(st.rel.open)
-    ),
+    C.CurrentRelativeNumberPercentage: lambda st, now: _ratio(len(st.main.open), len(st.rel.open)),
     C.CurrentRelativeTimePercentage: lambda st, now: _ratio(
         st.main.current_time(now), st.rel.current_time(now)
     ),
@@ -251,8 +255,15 @@ class Term:
     def value(self, now: int) -> float:
         st = self.owner
         proxy = Statistic(
-            key=st.key, object=st.object, stat_type=st.stat_type, profile=st.profile, tz=st.tz,
-            time_range=self.time_range, time_range2=None, opened=st.opened, main=self.main,
+            key=st.key,
+            object=st.object,
+            stat_type=st.stat_type,
+            profile=st.profile,
+            tz=st.tz,
+            time_range=self.time_range,
+            time_range2=None,
+            opened=st.opened,
+            main=self.main,
         )
         value = VALUE[self.category](proxy, now)
         return float(value)

@@ -35,8 +35,9 @@ class StateNode:
     reasons: Mapping[str, str | int] = attrs.field(factory=dict)
 
 
-def _node(obj: Any, *, actions: tuple[Action, ...] = (),
-          children: tuple[StateNode, ...] = ()) -> StateNode:
+def _node(
+    obj: Any, *, actions: tuple[Action, ...] = (), children: tuple[StateNode, ...] = ()
+) -> StateNode:
     action = obj.status_action
     return StateNode(
         ref=obj.ref,
@@ -60,13 +61,15 @@ def state_tree(obj: Any, now: int) -> StateNode:
         children = []
         for place in obj.places():
             devs: list[Device] = list(place.dns)
-            devs += [c for p in obj.partials.values() if p.place is place
-                     for c in p.channels.values()]
+            devs += [
+                c for p in obj.partials.values() if p.place is place for c in p.channels.values()
+            ]
             children.append(_node(place, children=tuple(state_tree(d, now) for d in devs)))
         children += [state_tree(dn, now) for dn in obj.voice_dns if dn.place is None]
         return _node(obj, children=tuple(children))
     assert isinstance(obj, GroupState)
     members = sorted(obj.members, key=lambda m: m.ref)
     best = max((m.status for m in members), default=Status.NotMonitored, key=RANK.__getitem__)
-    return StateNode(ref=obj.ref, status=best, since=now,
-                     children=tuple(state_tree(m, now) for m in members))
+    return StateNode(
+        ref=obj.ref, status=best, since=now, children=tuple(state_tree(m, now) for m in members)
+    )

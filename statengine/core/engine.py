@@ -27,6 +27,7 @@ from statengine.core import events as ev
 from statengine.core.actions import Action
 from statengine.core.configchange import CONFIG_HANDLERS
 from statengine.core.currentstate import StateNode, state_tree
+from statengine.core.filters import Filter, load_filters
 from statengine.core.media import INTERACTION_HANDLERS, MEDIA_HANDLERS
 from statengine.core.monitoring import LINK_HANDLERS, MONITORING_HANDLERS
 from statengine.core.notify import Notification, NotificationSettings
@@ -118,6 +119,7 @@ class StatisticsProfile:
     stat_types: Mapping[str, StatType] = attrs.field(factory=dict)
     time_profiles: Mapping[str, TimeProfile] = attrs.field(factory=lambda: load_time_profiles({}))
     time_ranges: Mapping[str, TimeRange] = attrs.field(factory=lambda: load_time_ranges({}))
+    filters: Mapping[str, Filter] = attrs.field(factory=dict)
     zones: Mapping[str, tzinfo] = attrs.field(factory=dict)
 
     @classmethod
@@ -135,6 +137,7 @@ class StatisticsProfile:
                 sections.get("time_profiles", {}), zones=zones, source=source
             ),
             time_ranges=load_time_ranges(sections.get("time_ranges", {}), source=source),
+            filters=load_filters(sections.get("filters", {}), source=source),
             zones=zones,
         )
 
@@ -169,8 +172,8 @@ class Engine:
 
     config: CenterConfig
     settings: EngineSettings
-    profile: StatisticsProfile
     strict: bool
+    _profile: StatisticsProfile
     _model: Model
     _now: int | None
     _fed: int
@@ -203,7 +206,7 @@ class Engine:
             profile = profile or StatisticsProfile.from_sections(
                 config.sections, zones=getattr(config, "zones", None), source=config.source
             )
-        self.profile = profile
+        self._profile = profile
         self.config = center
         self.settings = settings
         self.strict = strict
@@ -217,6 +220,7 @@ class Engine:
             profiles=profile.time_profiles,
             time_ranges=profile.time_ranges,
             zones=profile.zones,
+            filters=profile.filters,
         )
         self._absorbed = (0, 0, 0)
         self._now = now
@@ -421,6 +425,7 @@ class Engine:
         profile: str = "Default",
         time_range: str | None = None,
         time_range2: str | None = None,
+        filter: str | None = None,
         notification: NotificationSettings | None = None,
     ) -> Notification:
         """Subscribe to a statistic (RequestOpenStatistic / ...Ex).
@@ -445,6 +450,7 @@ class Engine:
             profile=profile,
             time_range=time_range,
             time_range2=time_range2,
+            filter=filter,
             settings=notification,
         )
 
@@ -455,6 +461,11 @@ class Engine:
     def peek(self, subscriber: str, ref_id: Any) -> Notification:
         """The current value of a subscription (RequestPeekStatistic)."""
         return self._pool.peek(subscriber, ref_id, self._clock())
+
+    def profile(self) -> StatisticsProfile:
+        """The stat types, time profiles, time ranges and filters this engine
+        serves (what RequestGetStatisticProfile answers)."""
+        return self._profile
 
     def pool_statistics(self) -> PoolStatistics:
         return self._pool.statistics()

@@ -57,7 +57,6 @@ from statengine.core.notify import (
 from statengine.core.objects import ObjectRef, ObjectType
 from statengine.core.profiles import ProfileKind, TimeProfile
 from statengine.core.state import Device, MembershipChange, Model, StatusChange
-from statengine.core.status import Status
 from statengine.core.stattypes import (
     DEFAULT_TIME_RANGE,
     REL_MASK_CATEGORIES,
@@ -69,6 +68,7 @@ from statengine.core.stattypes import (
     Subject,
     TimeRange,
 )
+from statengine.core.status import Status
 from statengine.core.windows import WindowActionAggregate, WindowStatusAggregate
 from statengine.errors import LocalProtocolError
 
@@ -179,7 +179,7 @@ class Pool:
         profile: str = "Default",
         time_range: str | None = None,
         time_range2: str | None = None,
-        filter: str | None = None,  # noqa: A002 - the Stat Server's word
+        filter: str | None = None,
         settings: NotificationSettings | None = None,
     ) -> Notification:
         """Subscribe ``(subscriber, ref_id)`` to a statistic; returns its value now.
@@ -213,7 +213,9 @@ class Pool:
                 f"profile {profile!r}"
             )
         if st_type.category is Category.CurrentContinuousTime and obj.type not in (
-            _T.Agent, _T.Place, *_DN_TYPES
+            _T.Agent,
+            _T.Place,
+            *_DN_TYPES,
         ):
             raise LocalProtocolError(
                 f"CurrentContinuousTime is for agents, places and DNs, not {obj.type.name}"
@@ -464,9 +466,11 @@ class Pool:
             assert st_type.expression is not None
             stat.formula = parse_formula(st_type.expression, st_type.subject)
             for term in stat.formula.terms:
-                term_rng = self._range(
-                    term.time_range, required=term.category in TIME_RANGE_CATEGORIES
-                )
+                needs = term.category in TIME_RANGE_CATEGORIES
+                # a term without a range of its own reads the statistic's
+                term_rng = self._range(term.time_range, required=needs) if (
+                    term.time_range is not None
+                ) else (rng or self._range(None, required=needs))
                 agg = aggregate(term.mask, term_rng, term.category, True)
                 stat.terms.append(
                     Term(category=term.category, owner=stat, main=agg, time_range=term_rng)

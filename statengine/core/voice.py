@@ -244,6 +244,8 @@ def logout(model: Model, dn: DNState, t: int) -> None:
         and not any(p.place is dn.place for p in agent.partials.values())
     ):
         dn.place.agents.discard(agent)
+    if dn.place is not None:
+        # the place rule reads "a voice login at the place": it changed
         model.touch_place(dn.place)
     model.touch_agent(agent)
     model.touch(dn)

@@ -3,7 +3,7 @@
 A window aggregate is an ordinary aggregate (its current part is live and
 exact) that also keeps a log of what it saw, so that the historical part can
 be computed for any window on read: :meth:`view` returns a plain aggregate
-whose historical fields cover the window ``[S, now]`` (Sliding: ``S = q − W``
+whose historical fields cover the window ``[S, now]`` (Sliding: ``S = q - W``
 with ``q`` the start of the current step) or the last ``N`` completed items
 (Selection). The log is trimmed as the window moves, so memory stays
 proportional to what the window holds.
@@ -120,7 +120,7 @@ class WindowStatusAggregate(StatusAggregate):
         selection: int = 0,
         ordered: bool = False,
         time_range: Any = None,
-        filter: Any = None,  # noqa: A002 - the Stat Server's word
+        filter: Any = None,
     ) -> None:
         super().__init__(mask, opened, ordered=True, time_range=time_range, filter=filter)
         self.window, self.step, self.selection = window, step, selection

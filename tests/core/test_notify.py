@@ -436,11 +436,6 @@ def test_notifications_name_subscriber_and_ref_id_with_their_own_settings() -> N
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a shared statistic's notifications carry the stat type name of the "
-    "subscriber that created it (Subscription.notification reads statistic.stat_type)",
-)
 def test_a_shared_statistic_notifies_each_subscriber_with_its_own_stat_type_name() -> None:
     eng = new_engine()
     rec = Recorder(eng)
