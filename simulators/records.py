@@ -38,7 +38,6 @@ from __future__ import annotations
 import enum
 from typing import Any, Final, NamedTuple
 
-
 __all__ = ["RECORD_VERSION", "CallKind", "CallRecord", "Outcome"]
 
 #: Version of the :class:`CallRecord` layout; bumped whenever a field is added.

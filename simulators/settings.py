@@ -36,9 +36,9 @@ from statengine.core.objects import LinkKind
 from statengine.errors import ConfigError
 
 __all__ = [
+    "COMMON_KEYS",
     "DEFAULT_DURATION_S",
     "DEFAULT_START",
-    "COMMON_KEYS",
     "Reader",
     "SimulationSettings",
     "local_ms",
@@ -82,11 +82,11 @@ class Reader:
     # -- failures -------------------------------------------------------------
 
     def fail(self, path: str, message: str, *, expected: str, found: Any) -> NoReturn:
-        raise ConfigError(message, path=path, expected=expected, found=_show(found), source=self.source)
+        raise ConfigError(
+            message, path=path, expected=expected, found=_show(found), source=self.source
+        )
 
-    def unknown_keys(
-        self, table: Mapping[str, Any], path: str, allowed: Iterable[str]
-    ) -> None:
+    def unknown_keys(self, table: Mapping[str, Any], path: str, allowed: Iterable[str]) -> None:
         allowed = tuple(allowed)
         for key in table:
             if key not in allowed:
@@ -118,7 +118,9 @@ class Reader:
 
     # -- scalars ----------------------------------------------------------------
 
-    def string(self, table: Mapping[str, Any], key: str, path: str, default: str | None = None) -> str:
+    def string(
+        self, table: Mapping[str, Any], key: str, path: str, default: str | None = None
+    ) -> str:
         if key not in table:
             if default is None:
                 self.fail(f"{path}.{key}", "missing key", expected="a string", found=None)
@@ -182,7 +184,9 @@ class Reader:
             return default
         value = table[key]
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(f"{path}.{key}", "wrong type", expected="a probability in [0, 1]", found=value)
+            self.fail(
+                f"{path}.{key}", "wrong type", expected="a probability in [0, 1]", found=value
+            )
         if not (0.0 <= float(value) <= 1.0):
             self.fail(
                 f"{path}.{key}",
@@ -213,7 +217,12 @@ class Reader:
         else:
             self.fail(path, "wrong type", expected=expected, found=value)
         if not math.isfinite(seconds) or seconds < 0 or (positive and seconds == 0):
-            self.fail(path, "out of range", expected=f"a {'positive ' if positive else ''}{expected}", found=value)
+            self.fail(
+                path,
+                "out of range",
+                expected=f"a {'positive ' if positive else ''}{expected}",
+                found=value,
+            )
         return seconds
 
     def clock(self, value: Any, path: str, *, upto: int = 24 * 60) -> int:
@@ -327,7 +336,9 @@ class SimulationSettings:
                     found=section["end"],
                 )
         else:
-            seconds = read.duration_s(section.get("duration", DEFAULT_DURATION_S), f"{path}.duration")
+            seconds = read.duration_s(
+                section.get("duration", DEFAULT_DURATION_S), f"{path}.duration"
+            )
             if seconds > _MAX_HORIZON_S:
                 read.fail(
                     f"{path}.duration",
@@ -366,7 +377,8 @@ def _start(
         read.fail(f"{path}.{key}", "wrong type", expected=expected, found=value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
-    return round(value.astimezone(UTC).timestamp() * 1000)
+    moment: datetime = value
+    return round(moment.astimezone(UTC).timestamp() * 1000)
 
 
 def with_simulation(config: Config, **changes: Any) -> Config:

@@ -49,68 +49,64 @@ pair always gives the same stream, byte for byte.
 from __future__ import annotations
 
 import random
-from collections import OrderedDict, deque
-from heapq import heappush
+from bisect import bisect_right
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
+from heapq import heappush
 from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
 
+from simulators._runtime import (
+    ACW,
+    BUSY,
+    DONE,
+    F_CONFERENCE,
+    F_CONSULT,
+    F_HOLD,
+    F_NONE,
+    F_TRANSFER,
+    IDLE,
+    M_ACW,
+    M_NONE,
+    M_NOT_READY,
+    M_READY,
+    NOT_READY,
+    OFF,
+    OFFERED,
+    QUEUED,
+    RINGING,
+    ROUTING,
+    TALKING,
+    Agent,
+    Break,
+    Call,
+    Consult,
+    Handling,
+    Queue,
+    Stream,
+)
 from simulators.records import CallKind, CallRecord, Outcome
 from simulators.schedule import Scheduler
-from simulators.workload import (
-    INTERVAL_MS,
-    ArrivalSpec,
-    Sampler,
-    BreakSpec,
-    CallHandling,
-    VoiceWorkload,
-    interval_rate,
-)
+from simulators.settings import SimulationSettings
+from simulators.workload import INTERVAL_MS, BreakSpec, Sampler, VoiceWorkload, interval_rate
 from statengine.config import Config
 from statengine.core import events as ev
 from statengine.errors import LocalProtocolError
 
 __all__ = ["QueueStatistics", "VoiceSimulator", "VoiceStatistics"]
 
-# event classes and values used on the hot path
-_AgentLogin = ev.AgentLogin
-_AgentLogout = ev.AgentLogout
-_AgentReady = ev.AgentReady
-_AgentNotReady = ev.AgentNotReady
-_RouteRequest = ev.RouteRequest
-_RouteUsed = ev.RouteUsed
-_Queued = ev.Queued
-_Diverted = ev.Diverted
-_Ringing = ev.Ringing
-_Established = ev.Established
-_Released = ev.Released
-_Abandoned = ev.Abandoned
-_Held = ev.Held
-_Retrieved = ev.Retrieved
-_Dialing = ev.Dialing
-_NetworkReached = ev.NetworkReached
-_PartyChanged = ev.PartyChanged
-_PartyAdded = ev.PartyAdded
-_PartyDeleted = ev.PartyDeleted
 _IN = ev.CallType.Inbound
 _OUT = ev.CallType.Outbound
 _INT = ev.CallType.Internal
 _CONS = ev.CallType.Consult
-_ACW_MODE = ev.WorkMode.AfterCallWork
+_NO_ANSWER = ev.CallState.NoAnswer
+_TRANSFERRED = ev.CallState.Transferred
+_CONFERENCED = ev.CallState.Conferenced
+_DROPPED = ev.CallState.Dropped
 _RONA: Final = MappingProxyType({"ReasonCode": "RONA"})
-
-# call states
-_ROUTING, _QUEUED, _RINGING, _TALKING, _DONE = range(5)
-# agent states
-_OFF, _IDLE, _RINGING_A, _BUSY, _ACW, _NOT_READY = range(6)
-# agent modes as last reported to the engine
-_M_NONE, _M_READY, _M_NOT_READY, _M_ACW = range(4)
-# what happens during an answered call
-_F_NONE, _F_HOLD, _F_CONSULT, _F_TRANSFER, _F_CONFERENCE = range(5)
-
 
 #: timer callbacks bound once per simulator (see ``VoiceSimulator.__init__``)
 _CALLBACKS: Final = (
@@ -140,10 +136,6 @@ _CALLBACKS: Final = (
     "_internal_answer",
     "_internal_release",
 )
-
-# --------------------------------------------------------------------------
-# Statistics
-# --------------------------------------------------------------------------
 
 
 @attrs.frozen(kw_only=True)
@@ -186,227 +178,6 @@ class VoiceStatistics:
     queues: Mapping[str, QueueStatistics]
 
 
-# --------------------------------------------------------------------------
-# Runtime objects (mutable, slotted: one per queue, agent, call)
-# --------------------------------------------------------------------------
-
-
-class _Handling:
-    """A queue's :class:`CallHandling` with samplers bound to the rng."""
-
-    __slots__ = (
-        "acw",
-        "acw_p",
-        "attended",
-        "conference",
-        "consult",
-        "features",
-        "hold",
-        "max_wait",
-        "patience",
-        "ring",
-        "rona_ms",
-        "rona_nr",
-        "rona_p",
-        "t_conference",
-        "t_consult",
-        "t_hold",
-        "t_transfer",
-        "talk",
-        "transfer_queues",
-    )
-
-    def __init__(self, h: CallHandling, rng: random.Random, cap: int) -> None:
-        self.ring = h.ring.sampler(rng, cap)
-        self.talk = h.talk.sampler(rng, cap)
-        self.patience = h.patience.sampler(rng, 2**62) if h.patience is not None else None
-        self.acw_p = h.acw_probability
-        self.acw = h.acw.sampler(rng, cap)
-        self.hold = h.hold.sampler(rng, cap)
-        self.consult = h.consult.sampler(rng, cap)
-        self.conference = h.conference.sampler(rng, cap)
-        self.rona_p = h.rona_probability
-        self.rona_ms = round(h.rona_timeout * 1000)
-        self.rona_nr = h.rona_not_ready.sampler(rng, cap)
-        self.max_wait = round(h.max_wait * 1000)
-        self.attended = h.attended_transfer
-        self.features = h.has_features
-        self.t_hold = h.hold_probability
-        self.t_consult = self.t_hold + h.consult_probability
-        self.t_transfer = self.t_consult + h.transfer_probability
-        self.t_conference = self.t_transfer + h.conference_probability
-        self.transfer_queues: list[_Queue] = []
-
-
-class _Queue:
-    __slots__ = ("area", "entered", "h", "last", "n", "number", "peak", "pool", "waiting")
-
-    def __init__(self, number: str, h: _Handling, start: int) -> None:
-        self.number = number
-        self.h = h
-        #: the waiting list; abandoned calls stay until they reach the head
-        self.waiting: deque[_Call] = deque()
-        #: idle qualified agents, longest idle first
-        self.pool: OrderedDict[_Agent, None] = OrderedDict()
-        self.n = 0
-        self.peak = 0
-        self.area = 0
-        self.last = start
-        self.entered = 0
-
-
-class _Agent:
-    __slots__ = (
-        "acw_at",
-        "acw_call",
-        "dn",
-        "emp",
-        "gen",
-        "login",
-        "login_queue",
-        "logout_pending",
-        "mode",
-        "pending",
-        "queues",
-        "shift_no",
-        "shifts",
-        "state",
-        "token",
-    )
-
-    def __init__(self, emp: str, login: str, dn: str, login_queue: str) -> None:
-        self.emp = emp
-        self.login = login
-        self.dn = dn
-        self.login_queue = login_queue
-        self.queues: list[_Queue] = []
-        self.shifts: list[tuple[int, int | None, list[tuple[int, _Break]]]] = []
-        self.state = _OFF
-        self.mode = _M_NONE
-        #: invalidates ACW / not-ready timers when the agent moves on
-        self.token = 0
-        #: login generation: invalidates per-login timers after a logout
-        self.gen = 0
-        self.shift_no = -1
-        self.logout_pending = False
-        #: a break or not-ready period to start when next free
-        self.pending: _Break | None = None
-        self.acw_call: _Call | None = None
-        self.acw_at = 0
-
-
-class _Break:
-    __slots__ = ("duration", "reasons")
-
-    def __init__(self, reason: str, duration: Sampler) -> None:
-        self.reasons: Mapping[str, str | int] = MappingProxyType({"ReasonCode": reason})
-        self.duration = duration
-
-
-class _Call:
-    __slots__ = (
-        "abandoned",
-        "acw_ms",
-        "agent",
-        "agents",
-        "answered",
-        "answered_by",
-        "ani",
-        "arrival",
-        "clear_at",
-        "clear_entry",
-        "conferences",
-        "conn",
-        "consults",
-        "enq",
-        "entry",
-        "ended",
-        "first_queue",
-        "h",
-        "hold_at",
-        "hold_ms",
-        "holds",
-        "kind",
-        "outcome",
-        "peer",
-        "pending_acw",
-        "qentry",
-        "qkey",
-        "queue",
-        "queue_ms",
-        "queued_at",
-        "rest",
-        "ring_at",
-        "ring_ms",
-        "ring_no",
-        "ronas",
-        "seg",
-        "state",
-        "talk_ms",
-        "transfers",
-        "wait",
-    )
-
-    def __init__(self, conn: str, kind: CallKind, entry: str, now: int, ani: str) -> None:
-        self.conn = conn
-        self.kind = kind
-        self.entry = entry
-        self.ani = ani
-        self.arrival = now
-        self.state = _ROUTING
-        self.outcome = Outcome.UNFINISHED
-        self.queue: _Queue | None = None
-        self.first_queue = ""
-        self.queued_at: int | None = None
-        self.answered: int | None = None
-        self.answered_by = ""
-        self.abandoned: int | None = None
-        self.ended: int | None = None
-        self.wait: int | None = None
-        self.agent: _Agent | None = None
-        self.peer: _Agent | None = None
-        self.agents: list[str] = []
-        self.h: _Handling | None = None
-        self.queue_ms = self.ring_ms = self.talk_ms = self.hold_ms = self.acw_ms = 0
-        self.holds = self.consults = self.transfers = self.conferences = self.ronas = 0
-        self.enq = self.seg = self.hold_at = self.ring_at = self.rest = 0
-        self.qkey = 0
-        self.qentry = 0
-        self.clear_at = 0
-        self.clear_entry = 0
-        self.ring_no = 0
-        self.pending_acw = 0
-
-
-class _Consult:
-    __slots__ = ("a", "b", "call", "conn", "mode")
-
-    def __init__(self, call: _Call, a: _Agent, b: _Agent | None, conn: str, mode: int) -> None:
-        self.call, self.a, self.b, self.conn, self.mode = call, a, b, conn, mode
-
-
-class _Stream:
-    """An arrival stream's position in its inhomogeneous Poisson process."""
-
-    __slots__ = ("delay", "gamma", "queues", "rate", "slot_end", "spec", "t", "total", "weights")
-
-    def __init__(self, spec: ArrivalSpec, queues: list[_Queue], delay: Sampler, t: int) -> None:
-        self.spec = spec
-        self.queues = queues
-        self.weights = [w for _, w in spec.route]
-        self.total = sum(self.weights)
-        self.delay = delay
-        self.t = float(t)
-        self.slot_end = t
-        self.rate = 0.0
-        self.gamma: dict[date, float] = {}
-
-
-# --------------------------------------------------------------------------
-# The simulator
-# --------------------------------------------------------------------------
-
-
 class VoiceSimulator:
     """The voice contact center of a configuration's ``[simulation]`` section.
 
@@ -419,9 +190,9 @@ class VoiceSimulator:
         ConfigError: the model is impossible; the error names the field.
 
     Use :meth:`events` once: it yields the CTI events in time order up to the
-    horizon (``[simulation] duration`` / ``end``); :attr:`records` fills with
-    one :class:`~simulators.records.CallRecord` per finished call meanwhile,
-    and gets the unfinished ones once :meth:`events` is exhausted.
+    horizon (``[simulation] duration`` / ``end``, excluded); :attr:`records`
+    fills with one :class:`~simulators.records.CallRecord` per finished call
+    meanwhile, and gets the unfinished ones once :meth:`events` is exhausted.
     :meth:`run` does the same without building events (records only).
     """
 
@@ -429,25 +200,27 @@ class VoiceSimulator:
     name: Final = "voice"
 
     def __init__(self, config: Config, rng: random.Random) -> None:
-        self.workload = VoiceWorkload.from_config(config)
-        self.config = config
-        self.rng = rng
+        #: the validated model
+        self.workload: Final = VoiceWorkload.from_config(config)
+        self.config: Final = config
+        self.rng: Final = rng
         w = self.workload
-        s = w.settings
-        self.settings = s
-        self.start_ms = s.start_ms
-        self.end_ms = s.end_ms
-        self._link = s.link
-        self._zone = s.zone
+        #: the common ``[simulation]`` settings
+        self.settings: Final[SimulationSettings] = w.settings
+        #: first instant and horizon (POSIX ms; events are < end_ms)
+        self.start_ms: Final = w.settings.start_ms
+        self.end_ms: Final = w.settings.end_ms
+        self._link = w.settings.link
+        self._zone = w.settings.zone
         self._out: list[ev.Event] = []
-        self._sched: Scheduler[ev.Event] = Scheduler(s.start_ms, self._out)
+        self._sched: Scheduler[ev.Event] = Scheduler(self.start_ms, self._out)
         self._at = self._sched.at
         self._heap = self._sched.heap
         self._count = self._sched.counter
         self._emitting = True
         self._started = False
         self._records: list[CallRecord] = []
-        self._active: dict[str, _Call] = {}
+        self._active: dict[str, Call] = {}
         self._conn = 0
         self._qseq = 0
         self._offered = self._answered = self._abandoned = self._cleared = 0
@@ -455,51 +228,44 @@ class VoiceSimulator:
         self._rand = rng.random
         self._bits = rng.getrandbits
         self._expo = rng.expovariate
-        cap = w.cap_ms
-        self._queues: dict[str, _Queue] = {
-            n: _Queue(n, _Handling(q.handling, rng, cap), s.start_ms) for n, q in w.queues.items()
+        cap, ring_cap = w.cap_ms, w.ring_cap_ms
+        self._queues = {
+            n: Queue(n, Handling(q.handling, rng, cap), self.start_ms) for n, q in w.queues.items()
         }
         for n, q in w.queues.items():
-            self._queues[n].h.transfer_queues = [
-                self._queues[t] for t in q.handling.transfer_queues
-            ] or [self._queues[n]]
-        self._idle_all: OrderedDict[_Agent, None] = OrderedDict()
-        self._agents: list[_Agent] = []
-        breaks: dict[int, _Break] = {}
+            targets = q.handling.transfer_queues or (n,)
+            self._queues[n].h.transfer_queues = [self._queues[t] for t in targets]
+        #: every idle agent, longest idle first
+        self._idle_all: OrderedDict[Agent, None] = OrderedDict()
+        self._agents: list[Agent] = []
+        breaks: dict[int, Break] = {}
         for plan in w.agents:
-            agent = _Agent(plan.agent, plan.login, plan.dn, plan.login_queue)
+            agent = Agent(plan.agent, plan.login, plan.dn, plan.login_queue)
             agent.queues = [self._queues[q] for q in plan.queues]
-            for shift in plan.shifts:
-                agent.shifts.append(
-                    (
-                        shift.login_ms,
-                        shift.logout_ms,
-                        [(t, self._break_of(b, breaks, cap)) for t, b in shift.breaks],
-                    )
-                )
+            agent.shifts = [
+                (s.login_ms, s.logout_ms, [(t, self._break(b, breaks, cap)) for t, b in s.breaks])
+                for s in plan.shifts
+            ]
             self._agents.append(agent)
         self._streams = [
-            _Stream(
+            Stream(
                 a,
                 [self._queues[q] for q, _ in a.route],
                 a.route_delay.sampler(rng, cap),
-                s.start_ms,
+                self.start_ms,
             )
             for a in w.arrivals
         ]
-        nr = w.not_ready
+        nr, out, internal = w.not_ready, w.outbound, w.internal
         self._nr_mean = 3_600_000 / nr.per_hour if nr.per_hour > 0 else 0.0
-        self._nr_reasons = [_Break(r, nr.duration.sampler(rng, cap)) for r, _ in nr.reasons]
-        self._nr_weights = [wt for _, wt in nr.reasons]
-        out = w.outbound
+        self._nr_breaks = [Break(r, nr.duration.sampler(rng, cap)) for r, _ in nr.reasons]
+        self._nr_weights = [weight for _, weight in nr.reasons]
         self._out_mean = 3_600_000 / out.per_hour if out.per_hour > 0 else 0.0
-        ring_cap = w.ring_cap_ms
         self._out_dial = out.dial.sampler(rng, ring_cap)
         self._out_answer_p = out.answer_probability
         self._out_talk = out.talk.sampler(rng, cap)
         self._out_acw_p = out.acw_probability
         self._out_acw = out.acw.sampler(rng, cap)
-        internal = w.internal
         self._int_mean = 3_600_000 / internal.per_hour if internal.per_hour > 0 else 0.0
         self._int_ring = internal.ring.sampler(rng, ring_cap)
         self._int_talk = internal.talk.sampler(rng, cap)
@@ -508,11 +274,10 @@ class VoiceSimulator:
         for name in _CALLBACKS:
             setattr(self, name, getattr(self, name))
 
-    def _break_of(self, spec: BreakSpec, cache: dict[int, _Break], cap: int) -> _Break:
-        key = id(spec)
-        if key not in cache:
-            cache[key] = _Break(spec.reason, spec.duration.sampler(self.rng, cap))
-        return cache[key]
+    def _break(self, spec: BreakSpec, cache: dict[int, Break], cap: int) -> Break:
+        if id(spec) not in cache:
+            cache[id(spec)] = Break(spec.reason, spec.duration.sampler(self.rng, cap))
+        return cache[id(spec)]
 
     @classmethod
     def from_config(
@@ -520,9 +285,8 @@ class VoiceSimulator:
     ) -> VoiceSimulator:
         """Build with ``rng``, or a ``random.Random(seed)`` (default: ``[simulation] seed``)."""
         if rng is None:
-            from simulators.settings import SimulationSettings
-
-            rng = random.Random(SimulationSettings.from_config(config).seed if seed is None else seed)
+            settings = SimulationSettings.from_config(config)
+            rng = random.Random(settings.seed if seed is None else seed)
         return cls(config, rng)
 
     # ------------------------------------------------------------------
@@ -535,7 +299,8 @@ class VoiceSimulator:
 
         Grows while :meth:`events` is consumed; once it is exhausted the calls
         still in progress at the horizon are added (outcome ``unfinished``,
-        durations counted up to the horizon).
+        durations counted up to the horizon). Calls whose customer left but
+        whose after-call work runs past the horizon keep their outcome.
         """
         return self._records
 
@@ -564,6 +329,15 @@ class VoiceSimulator:
     def statistics(self) -> VoiceStatistics:
         """A snapshot of the simulator's counters at its current virtual time."""
         now = self._sched.now
+        queues = {
+            n: QueueStatistics(
+                waiting=q.n,
+                peak_waiting=q.peak,
+                queue_time_ms=q.area + q.n * (now - q.last),
+                entered=q.entered,
+            )
+            for n, q in self._queues.items()
+        }
         return VoiceStatistics(
             now_ms=now,
             events=self._sched.produced,
@@ -574,83 +348,62 @@ class VoiceSimulator:
             outbound_calls=self._outbound,
             internal_calls=self._internal,
             calls_in_progress=len(self._active),
-            agents_logged_in=sum(1 for a in self._agents if a.state != _OFF),
-            queues=MappingProxyType(
-                {
-                    n: QueueStatistics(
-                        waiting=q.n,
-                        peak_waiting=q.peak,
-                        queue_time_ms=q.area + q.n * (now - q.last),
-                        entered=q.entered,
-                    )
-                    for n, q in self._queues.items()
-                }
-            ),
+            agents_logged_in=sum(1 for a in self._agents if a.state != OFF),
+            queues=MappingProxyType(queues),
         )
 
     # ------------------------------------------------------------------
-    # Start and end
+    # Events, records, start and end
     # ------------------------------------------------------------------
+
+    def _call_event(self, cls: type[ev.CallEvent], dn: str, conn: str, **fields: Any) -> None:
+        if self._emitting:
+            now = self._sched.now
+            self._out.append(cls(time=now, link=self._link, dn=dn, conn_id=conn, **fields))
+
+    def _agent_event(self, cls: type[ev.AgentDNEvent], agent: Agent, **fields: Any) -> None:
+        if self._emitting:
+            now = self._sched.now
+            self._out.append(
+                cls(time=now, link=self._link, dn=agent.dn, agent_id=agent.login, **fields)
+            )
 
     def _begin(self) -> None:
         if self._started:
             raise LocalProtocolError("a simulation runs once: call events() (or run()) only once")
         self._started = True
-        self._emit(ev.LinkConnected(time=self.start_ms, link=self._link))
+        self._out.append(ev.LinkConnected(time=self.start_ms, link=self._link))
         for stream in self._streams:
             self._next_arrival(stream)
         for agent in self._agents:
             if agent.shifts:
                 self._at(agent.shifts[0][0], self._login_due, agent, 0)
 
-    def _emit(self, event: ev.Event) -> None:
-        self._out.append(event)
-
     def _finish(self) -> None:
         end = self.end_ms
-        for call in list(self._active.values()):
-            if call.state == _QUEUED:
+        for call in self._active.values():
+            if call.state == QUEUED:  # on its queue's waiting list
                 call.queue_ms += end - call.enq
-            elif call.state == _RINGING:
+            elif call.state == RINGING:
                 call.ring_ms += end - call.ring_at
-            elif call.state == _TALKING:
-                if call.hold_at:
-                    call.hold_ms += end - call.hold_at
-                else:
-                    call.talk_ms += end - call.seg
+            elif call.state == TALKING and call.hold_at:
+                call.hold_ms += end - call.hold_at
+            elif call.state == TALKING:
+                call.talk_ms += end - call.seg
             self._record(call)
         self._active.clear()
 
-    def _record(self, call: _Call) -> None:
+    def _record(self, c: Call) -> None:
         self._records.append(
             CallRecord(
-                call.conn,
-                call.kind,
-                call.outcome,
-                call.entry,
-                call.first_queue,
-                call.arrival,
-                call.queued_at,
-                call.answered,
-                call.answered_by,
-                call.abandoned,
-                call.ended,
-                call.wait,
-                call.queue_ms,
-                call.ring_ms,
-                call.talk_ms,
-                call.hold_ms,
-                call.acw_ms,
-                call.holds,
-                call.consults,
-                call.transfers,
-                call.conferences,
-                call.ronas,
-                tuple(call.agents),
+                c.conn, c.kind, c.outcome, c.entry, c.first_queue, c.arrival, c.queued_at,
+                c.answered, c.answered_by, c.abandoned, c.ended, c.wait, c.queue_ms, c.ring_ms,
+                c.talk_ms, c.hold_ms, c.acw_ms, c.holds, c.consults, c.transfers, c.conferences,
+                c.ronas, tuple(c.agents),
             )
-        )
+        )  # fmt: skip
 
-    def _done(self, call: _Call) -> None:
+    def _done(self, call: Call) -> None:
         """The call is over for the customer: record it unless ACW is running."""
         if call.pending_acw == 0:
             del self._active[call.conn]
@@ -664,9 +417,9 @@ class VoiceSimulator:
     # Arrivals
     # ------------------------------------------------------------------
 
-    def _next_arrival(self, stream: _Stream) -> None:
-        """Schedule the stream's next arrival (thinning-free: exact inversion of
-        the piecewise-constant cumulative rate)."""
+    def _next_arrival(self, stream: Stream) -> None:
+        """Schedule the stream's next arrival: exact inversion of the
+        piecewise-constant cumulative rate (no thinning)."""
         need = self._expo(1.0)
         t = stream.t
         end = self.end_ms
@@ -684,87 +437,89 @@ class VoiceSimulator:
                 return
             self._enter_slot(stream, int(t))
         stream.t = t
-        arrival = int(t)
-        if arrival < end:
-            heappush(self._heap, (arrival, next(self._count), self._arrive, stream, 0))
+        if int(t) < end:
+            heappush(self._heap, (int(t), next(self._count), self._arrive, stream, 0))
 
-    def _enter_slot(self, stream: _Stream, t: int) -> None:
-        """Move ``stream`` to the 15-minute interval starting at or containing ``t``."""
+    def _enter_slot(self, stream: Stream, t: int) -> None:
+        """Move ``stream`` to the 15-minute interval containing ``t``."""
         slot = t - t % INTERVAL_MS
         stream.slot_end = slot + INTERVAL_MS
         local = datetime.fromtimestamp(slot / 1000, UTC).astimezone(self._zone)
         per_hour = interval_rate(stream.spec, local)
         cv = stream.spec.daily_cv
         if cv > 0 and per_hour > 0:
-            day = local.date()
-            factor = stream.gamma.get(day)
+            factor = stream.gamma.get(local.date())
             if factor is None:
+                # one gamma factor of mean 1 per local day (QUEUEING §C.1)
                 shape = 1.0 / (cv * cv)
-                factor = stream.gamma[day] = self.rng.gammavariate(shape, 1.0 / shape)
+                factor = stream.gamma[local.date()] = self.rng.gammavariate(shape, 1.0 / shape)
             per_hour *= factor
         stream.rate = per_hour / 3_600_000.0
 
-    def _arrive(self, stream: _Stream, _token: int) -> None:
+    def _arrive(self, stream: Stream, _token: int) -> None:
         now = self._sched.now
         self._next_arrival(stream)
         self._offered += 1
         conn = self._new_conn()
         ani = f"0{1_000_000_000 + self._bits(32)}"
         spec = stream.spec
-        call = _Call(conn, CallKind.INBOUND, spec.dn, now, ani)
+        call = Call(conn, CallKind.INBOUND, spec.dn, now, ani)
         self._active[conn] = call
         queues = stream.queues
         queue = (
             queues[0]
             if len(queues) == 1
-            else self.rng.choices(queues, weights=stream.weights)[0]
+            else queues[bisect_right(stream.cumulative, self._rand() * stream.total)]
         )
         call.queue = queue
         h = queue.h
         if h.patience is not None:
-            heappush(self._heap, (now + h.patience(), next(self._count), self._patience, call, 0))
+            deadline = now + h.patience()
+            if deadline < self.end_ms:
+                heappush(self._heap, (deadline, next(self._count), self._patience, call, 0))
         if spec.routing_point:
             if self._emitting:
                 self._out.append(
-                    _RouteRequest(
+                    ev.RouteRequest(
                         time=now, link=self._link, dn=spec.dn, conn_id=conn, call_type=_IN,
                         ani=ani, dnis=spec.dn,
                     )
-                )
+                )  # fmt: skip
             self._at(now + stream.delay(), self._route_used, call)
         else:
             self._enqueue(call, queue, False)
 
-    def _route_used(self, call: _Call, _token: int) -> None:
-        if call.state != _ROUTING:
+    def _route_used(self, call: Call, _token: int) -> None:
+        if call.state != ROUTING:
             return
         queue = call.queue
         assert queue is not None
         if self._emitting:
             self._out.append(
-                _RouteUsed(
+                ev.RouteUsed(
                     time=self._sched.now, link=self._link, dn=call.entry, conn_id=call.conn,
                     other_dn=queue.number,
                 )
-            )
+            )  # fmt: skip
         self._enqueue(call, queue, False)
 
     # ------------------------------------------------------------------
     # Queues and distribution
     # ------------------------------------------------------------------
 
-    def _enqueue(self, call: _Call, q: _Queue, front: bool) -> None:
-        """``Queued`` on ``q``: to the longest-idle qualified agent, or wait."""
+    def _enqueue(self, call: Call, q: Queue, front: bool) -> None:
+        """``Queued`` on ``q``: to the longest-idle qualified agent, or wait
+        (at the back, or at the ``front`` after a ring-no-answer)."""
         now = self._sched.now
         if self._emitting:
             self._out.append(
-                _Queued(
+                ev.Queued(
                     time=now, link=self._link, dn=q.number, conn_id=call.conn, call_type=_IN,
                     ani=call.ani, dnis=call.entry,
                 )
-            )
+            )  # fmt: skip
         q.entered += 1
-        call.state = _QUEUED
+        call.state = QUEUED
         call.queue = q
         if call.queued_at is None:
             call.queued_at = now
@@ -777,9 +532,8 @@ class VoiceSimulator:
         elif now >= call.clear_at:
             self._clear(call)
             return
-        pool = q.pool
-        if pool:
-            agent = next(iter(pool))
+        if q.pool:
+            agent = next(iter(q.pool))
             self._take(agent)
             self._offer(call, q, agent)
             return
@@ -793,71 +547,71 @@ class VoiceSimulator:
             q.waiting.appendleft(call)
         else:
             q.waiting.append(call)
-        if call.clear_entry != call.qentry:
+        if call.clear_entry != call.qentry and call.clear_at < self.end_ms:
             call.clear_entry = call.qentry
             self._at(call.clear_at, self._clear_due, call, call.qentry)
 
-    def _leave_queue(self, call: _Call, q: _Queue) -> None:
-        """Bookkeeping of a call leaving ``q``'s waiting list (popped or not)."""
+    def _leave_queue(self, call: Call, q: Queue) -> None:
+        """Bookkeeping of a call leaving ``q``'s waiting list (abandoned calls
+        stay in the deque until they reach its head)."""
         now = self._sched.now
         q.area += q.n * (now - q.last)
         q.last = now
         q.n -= 1
         call.queue_ms += now - call.enq
 
-    def _take(self, agent: _Agent) -> None:
+    def _take(self, agent: Agent) -> None:
         """An idle agent leaves every idle pool."""
         for q in agent.queues:
             del q.pool[agent]
         del self._idle_all[agent]
 
-    def _offer(self, call: _Call, q: _Queue, agent: _Agent) -> None:
+    def _offer(self, call: Call, q: Queue, agent: Agent) -> None:
         """``Diverted`` on the queue, ``Ringing`` at the agent; answer or RONA later."""
         now = self._sched.now
+        conn = call.conn
         if self._emitting:
-            link, conn = self._link, call.conn
+            link = self._link
             self._out.append(
-                _Diverted(time=now, link=link, dn=q.number, conn_id=conn, other_dn=agent.dn, call_type=_IN)
-            )
+                ev.Diverted(
+                    time=now, link=link, dn=q.number, conn_id=conn, other_dn=agent.dn,
+                    call_type=_IN,
+                )
+            )  # fmt: skip
             self._out.append(
-                _Ringing(
+                ev.Ringing(
                     time=now, link=link, dn=agent.dn, conn_id=conn, other_dn=call.ani,
                     this_queue=q.number, call_type=_IN, ani=call.ani, dnis=call.entry,
                 )
-            )
-        agent.state = _RINGING_A
-        call.state = _RINGING
+            )  # fmt: skip
+        agent.state = OFFERED
+        call.state = RINGING
         call.agent = agent
         call.ring_at = now
         call.ring_no += 1
         h = q.h
-        if h.rona_p and self._rand() < h.rona_p:
-            self._at(now + h.rona_ms, self._rona, call, call.ring_no)
-            return
-        ring = h.ring()
+        ring = h.rona_ms if h.rona_p and self._rand() < h.rona_p else h.ring()
         if ring >= h.rona_ms:
             self._at(now + h.rona_ms, self._rona, call, call.ring_no)
         else:
             heappush(self._heap, (now + ring, next(self._count), self._answer, call, call.ring_no))
 
-    def _idle(self, agent: _Agent) -> None:
+    def _idle(self, agent: Agent) -> None:
         """A ready agent takes the longest-waiting call of its queues, or idles."""
-        best: _Call | None = None
-        best_q: _Queue | None = None
+        best: Call | None = None
+        best_q: Queue | None = None
         for q in agent.queues:
             waiting = q.waiting
-            while waiting and waiting[0].state != _QUEUED:
+            while waiting and waiting[0].state != QUEUED:
                 waiting.popleft()
             if waiting and (best is None or waiting[0].qkey < best.qkey):
-                best = waiting[0]
-                best_q = q
-        if best is not None:
-            assert best_q is not None
+                best, best_q = waiting[0], q
+        if best is not None and best_q is not None:
             best_q.waiting.popleft()
             self._leave_queue(best, best_q)
             self._offer(best, best_q, agent)
             return
-        agent.state = _IDLE
+        agent.state = IDLE
         for q in agent.queues:
             q.pool[agent] = None
         self._idle_all[agent] = None
@@ -866,88 +620,68 @@ class VoiceSimulator:
     # Leaving without an answer
     # ------------------------------------------------------------------
 
-    def _patience(self, call: _Call, _token: int) -> None:
-        if call.answered is not None or call.state == _DONE:
+    def _patience(self, call: Call, _token: int) -> None:
+        """The caller's patience ran out: abandon unless answered already."""
+        if call.answered is not None or call.state == DONE:
             return
         now = self._sched.now
-        link = self._link
-        if call.state == _ROUTING:
-            if self._emitting:
-                self._out.append(_Abandoned(time=now, link=link, dn=call.entry, conn_id=call.conn))
+        if call.state == ROUTING:
+            self._call_event(ev.Abandoned, call.entry, call.conn)
             call.outcome = Outcome.ABANDONED_QUEUED
-        elif call.state == _QUEUED:
+        elif call.state == QUEUED:
             q = call.queue
             assert q is not None
-            if self._emitting:
-                self._out.append(_Abandoned(time=now, link=link, dn=q.number, conn_id=call.conn))
+            self._call_event(ev.Abandoned, q.number, call.conn)
             self._leave_queue(call, q)
             call.outcome = Outcome.ABANDONED_QUEUED
         else:  # ringing: the only other state before an answer
             agent = call.agent
             assert agent is not None
-            if self._emitting:
-                self._out.append(_Abandoned(time=now, link=link, dn=agent.dn, conn_id=call.conn))
+            self._call_event(ev.Abandoned, agent.dn, call.conn)
             call.ring_ms += now - call.ring_at
             call.outcome = Outcome.ABANDONED_RINGING
             call.agent = None
             self._free(agent)
         self._abandoned += 1
-        call.state = _DONE
+        call.state = DONE
         call.abandoned = call.ended = now
         call.wait = now - call.arrival
         self._done(call)
 
-    def _clear_due(self, call: _Call, entry: int) -> None:
-        if call.state == _QUEUED and call.qentry == entry:
-            q = call.queue
-            assert q is not None
-            self._leave_queue(call, q)
+    def _clear_due(self, call: Call, entry: int) -> None:
+        if call.state == QUEUED and call.qentry == entry:
+            assert call.queue is not None
+            self._leave_queue(call, call.queue)
             self._clear(call)
 
-    def _clear(self, call: _Call) -> None:
+    def _clear(self, call: Call) -> None:
         """The system drops a call that waited ``max_wait`` (CallCleared)."""
         now = self._sched.now
-        q = call.queue
-        assert q is not None
-        if self._emitting:
-            self._out.append(
-                _Released(
-                    time=now, link=self._link, dn=q.number, conn_id=call.conn,
-                    call_state=ev.CallState.Dropped,
-                )
-            )
+        assert call.queue is not None
+        self._call_event(ev.Released, call.queue.number, call.conn, call_state=_DROPPED)
         self._cleared += 1
-        call.state = _DONE
+        call.state = DONE
         call.outcome = Outcome.CLEARED
         call.ended = now
         if call.answered is None:
             call.wait = now - call.arrival
         self._done(call)
 
-    def _rona(self, call: _Call, ring_no: int) -> None:
+    def _rona(self, call: Call, ring_no: int) -> None:
         """Ring-no-answer: released NoAnswer, agent NotReady, call back at the front."""
-        if call.state != _RINGING or call.ring_no != ring_no:
+        if call.state != RINGING or call.ring_no != ring_no:
             return
         now = self._sched.now
-        agent = call.agent
-        q = call.queue
-        assert agent is not None and q is not None
-        if self._emitting:
-            link = self._link
-            self._out.append(
-                _Released(
-                    time=now, link=link, dn=agent.dn, conn_id=call.conn,
-                    call_state=ev.CallState.NoAnswer,
-                )
-            )
-            self._out.append(
-                _AgentNotReady(time=now, link=link, dn=agent.dn, agent_id=agent.login, reasons=_RONA)
-            )
+        agent, q = call.agent, call.queue
+        assert agent is not None
+        assert q is not None
+        self._call_event(ev.Released, agent.dn, call.conn, call_state=_NO_ANSWER)
+        self._agent_event(ev.AgentNotReady, agent, reasons=_RONA)
         call.ring_ms += now - call.ring_at
         call.ronas += 1
         call.agent = None
-        agent.mode = _M_NOT_READY
-        agent.state = _NOT_READY
+        agent.mode = M_NOT_READY
+        agent.state = NOT_READY
         agent.token += 1
         self._at(now + q.h.rona_nr(), self._not_ready_end, agent, agent.token)
         self._enqueue(call, q, True)
@@ -956,24 +690,25 @@ class VoiceSimulator:
     # Answered calls
     # ------------------------------------------------------------------
 
-    def _answer(self, call: _Call, ring_no: int) -> None:
-        if call.state != _RINGING or call.ring_no != ring_no:
+    def _answer(self, call: Call, ring_no: int) -> None:
+        if call.state != RINGING or call.ring_no != ring_no:
             return
         now = self._sched.now
-        agent = call.agent
-        q = call.queue
-        assert agent is not None and q is not None
+        agent, q = call.agent, call.queue
+        assert agent is not None
+        assert q is not None
         if self._emitting:
             self._out.append(
-                _Established(time=now, link=self._link, dn=agent.dn, conn_id=call.conn, call_type=_IN)
+                ev.Established(
+                    time=now, link=self._link, dn=agent.dn, conn_id=call.conn, call_type=_IN
+                )
             )
         call.ring_ms += now - call.ring_at
-        call.state = _TALKING
-        agent.state = _BUSY
+        call.state = TALKING
+        agent.state = BUSY
         call.agents.append(agent.emp)
         call.seg = now
-        h = q.h
-        call.h = h
+        h = call.h = q.h
         talk = h.talk()
         if call.answered is None:
             self._answered += 1
@@ -983,61 +718,59 @@ class VoiceSimulator:
             if h.features:
                 r = self._rand()
                 feature = (
-                    _F_HOLD
-                    if r < h.t_hold
-                    else _F_CONSULT
-                    if r < h.t_consult
-                    else _F_TRANSFER
-                    if r < h.t_transfer
-                    else _F_CONFERENCE
-                    if r < h.t_conference
-                    else _F_NONE
-                )
-                if feature != _F_NONE:
+                    F_HOLD if r < h.t_hold
+                    else F_CONSULT if r < h.t_consult
+                    else F_TRANSFER if r < h.t_transfer
+                    else F_CONFERENCE if r < h.t_conference
+                    else F_NONE
+                )  # fmt: skip
+                if feature != F_NONE:
                     first = int(talk * (0.2 + 0.6 * self._rand()))
                     call.rest = talk - first
                     self._at(now + first, self._feature, call, feature)
                     return
         heappush(self._heap, (now + talk, next(self._count), self._release, call, 0))
 
-    def _release(self, call: _Call, _token: int) -> None:
+    def _release(self, call: Call, _token: int) -> None:
         """The customer's call ends normally."""
         now = self._sched.now
-        agent = call.agent
-        h = call.h
-        assert agent is not None and h is not None
+        agent, h = call.agent, call.h
+        assert agent is not None
+        assert h is not None
         if self._emitting:
-            self._out.append(_Released(time=now, link=self._link, dn=agent.dn, conn_id=call.conn))
+            self._out.append(ev.Released(time=now, link=self._link, dn=agent.dn, conn_id=call.conn))
         call.talk_ms += now - call.seg
-        call.state = _DONE
+        call.state = DONE
         call.outcome = Outcome.ANSWERED
         call.ended = now
         call.agent = None
         self._wrap(agent, call, h.acw_p, h.acw)
         self._done(call)
 
-    def _wrap(self, agent: _Agent, call: _Call, p: float, acw: Sampler) -> None:
+    def _wrap(self, agent: Agent, call: Call, p: float, acw: Sampler) -> None:
         """After the agent's part of ``call``: after-call work, or free at once."""
         if p and (p >= 1.0 or self._rand() < p):
             now = self._sched.now
             if self._emitting:
                 self._out.append(
-                    _AgentNotReady(
+                    ev.AgentNotReady(
                         time=now, link=self._link, dn=agent.dn, agent_id=agent.login,
-                        work_mode=_ACW_MODE,
+                        work_mode=ev.WorkMode.AfterCallWork,
                     )
-                )
-            agent.mode = _M_ACW
-            agent.state = _ACW
+                )  # fmt: skip
+            agent.mode = M_ACW
+            agent.state = ACW
             agent.acw_call = call
             agent.acw_at = now
             call.pending_acw += 1
             agent.token += 1
-            heappush(self._heap, (now + acw(), next(self._count), self._acw_end, agent, agent.token))
+            heappush(
+                self._heap, (now + acw(), next(self._count), self._acw_end, agent, agent.token)
+            )
         else:
             self._free(agent)
 
-    def _acw_end(self, agent: _Agent, token: int) -> None:
+    def _acw_end(self, agent: Agent, token: int) -> None:
         if token != agent.token:
             return
         call = agent.acw_call
@@ -1045,188 +778,146 @@ class VoiceSimulator:
         agent.acw_call = None
         call.acw_ms += self._sched.now - agent.acw_at
         call.pending_acw -= 1
-        if call.state == _DONE and call.pending_acw == 0:
+        if call.state == DONE and call.pending_acw == 0:
             self._done(call)
         self._free(agent)
 
     # -- hold, consult, transfer, conference --------------------------------
 
-    def _feature(self, call: _Call, feature: int) -> None:
-        if feature == _F_HOLD:
-            self._hold(call)
-        elif feature == _F_TRANSFER:
-            h = call.h
-            assert h is not None
-            if h.attended and (h.attended >= 1.0 or self._rand() < h.attended):
-                self._consult(call, _F_TRANSFER)
-            else:
-                self._transfer_to_queue(call)
-        else:
-            self._consult(call, feature)
-
-    def _hold(self, call: _Call) -> None:
-        now = self._sched.now
-        agent = call.agent
+    def _feature(self, call: Call, feature: int) -> None:
         h = call.h
-        assert agent is not None and h is not None
-        if self._emitting:
-            self._out.append(_Held(time=now, link=self._link, dn=agent.dn, conn_id=call.conn))
+        assert h is not None
+        if feature == F_HOLD:
+            self._hold(call)
+        elif feature != F_TRANSFER:
+            self._consult(call, feature)
+        elif h.attended >= 1.0 or (h.attended and self._rand() < h.attended):
+            self._consult(call, F_TRANSFER)
+        else:
+            self._transfer_to_queue(call)
+
+    def _hold(self, call: Call) -> None:
+        now = self._sched.now
+        agent, h = call.agent, call.h
+        assert agent is not None
+        assert h is not None
+        self._call_event(ev.Held, agent.dn, call.conn)
         call.talk_ms += now - call.seg
         call.hold_at = now
         call.holds += 1
         self._at(now + h.hold(), self._retrieve, call)
 
-    def _retrieve(self, call: _Call, _token: int) -> None:
+    def _retrieve(self, call: Call, _token: int) -> None:
         now = self._sched.now
-        agent = call.agent
-        assert agent is not None
-        if self._emitting:
-            self._out.append(_Retrieved(time=now, link=self._link, dn=agent.dn, conn_id=call.conn))
+        assert call.agent is not None
+        self._call_event(ev.Retrieved, call.agent.dn, call.conn)
         call.hold_ms += now - call.hold_at
         call.hold_at = 0
         call.seg = now
         self._at(now + call.rest, self._release, call)
 
-    def _consult(self, call: _Call, mode: int) -> None:
+    def _consult(self, call: Call, mode: int) -> None:
         """Hold the customer and call an idle colleague (an outside number if
-        none is idle); a transfer or conference needs a colleague."""
+        none is idle); a transfer or a conference needs a colleague."""
         now = self._sched.now
-        a = call.agent
-        q = call.queue
-        h = call.h
-        assert a is not None and q is not None and h is not None
+        a, q, h = call.agent, call.queue, call.h
+        assert a is not None
+        assert q is not None
+        assert h is not None
         b = next(iter(q.pool)) if q.pool else None
+        if b is None and mode == F_TRANSFER:
+            self._transfer_to_queue(call)
+            return
         if b is None:
-            if mode == _F_TRANSFER:
-                self._transfer_to_queue(call)
-                return
-            mode = _F_CONSULT
+            mode = F_CONSULT
         conn = self._new_conn()
-        link = self._link
         call.talk_ms += now - call.seg
         call.hold_at = now
+        self._call_event(ev.Held, a.dn, call.conn)
         if b is not None:
             self._take(b)
-            b.state = _BUSY
-            other = b.dn
+            b.state = BUSY
+            self._call_event(ev.Dialing, a.dn, conn, other_dn=b.dn, call_type=_CONS)
+            self._call_event(ev.Ringing, b.dn, conn, other_dn=a.dn, call_type=_CONS)
         else:
-            other = f"00{self.rng.randrange(10**9, 10**10)}"
-        if self._emitting:
-            out = self._out
-            out.append(_Held(time=now, link=link, dn=a.dn, conn_id=call.conn))
-            out.append(_Dialing(time=now, link=link, dn=a.dn, conn_id=conn, other_dn=other, call_type=_CONS))
-            if b is not None:
-                out.append(_Ringing(time=now, link=link, dn=b.dn, conn_id=conn, other_dn=a.dn, call_type=_CONS))
-            else:
-                out.append(_NetworkReached(time=now, link=link, dn=a.dn, conn_id=conn, call_type=_CONS))
+            outside = f"00{1_000_000_000 + self._bits(32)}"
+            self._call_event(ev.Dialing, a.dn, conn, other_dn=outside, call_type=_CONS)
+            self._call_event(ev.NetworkReached, a.dn, conn, call_type=_CONS)
         ring = min(h.ring(), h.rona_ms - 1)
-        self._at(now + ring, self._consult_answer, _Consult(call, a, b, conn, mode))
+        self._at(now + ring, self._consult_answer, Consult(call, a, b, conn, mode))
 
-    def _consult_answer(self, cs: _Consult, _token: int) -> None:
-        now = self._sched.now
+    def _consult_answer(self, cs: Consult, _token: int) -> None:
         h = cs.call.h
         assert h is not None
-        if self._emitting:
-            link = self._link
-            if cs.b is not None:
-                self._out.append(_Established(time=now, link=link, dn=cs.b.dn, conn_id=cs.conn, call_type=_CONS))
-            self._out.append(_Established(time=now, link=link, dn=cs.a.dn, conn_id=cs.conn, call_type=_CONS))
-        self._at(now + h.consult(), self._consult_end, cs)
+        if cs.b is not None:
+            self._call_event(ev.Established, cs.b.dn, cs.conn, call_type=_CONS)
+        self._call_event(ev.Established, cs.a.dn, cs.conn, call_type=_CONS)
+        self._at(self._sched.now + h.consult(), self._consult_end, cs)
 
-    def _consult_end(self, cs: _Consult, _token: int) -> None:
+    def _consult_end(self, cs: Consult, _token: int) -> None:
         now = self._sched.now
         call, a, b, conn = cs.call, cs.a, cs.b, cs.conn
         h = call.h
         assert h is not None
-        link = self._link
-        out = self._out
-        emitting = self._emitting
         call.hold_ms += now - call.hold_at
         call.hold_at = 0
         call.seg = now
-        if cs.mode == _F_CONSULT:
-            if emitting:
-                if b is not None:
-                    out.append(_Released(time=now, link=link, dn=b.dn, conn_id=conn))
-                out.append(_Released(time=now, link=link, dn=a.dn, conn_id=conn))
-                out.append(_Retrieved(time=now, link=link, dn=a.dn, conn_id=call.conn))
+        if cs.mode == F_CONSULT:
+            if b is not None:
+                self._call_event(ev.Released, b.dn, conn)
+            self._call_event(ev.Released, a.dn, conn)
+            self._call_event(ev.Retrieved, a.dn, call.conn)
             call.consults += 1
             if b is not None:
                 self._free(b)
             self._at(now + call.rest, self._release, call)
             return
         assert b is not None
-        if cs.mode == _F_TRANSFER:
-            if emitting:
-                out.append(_Released(time=now, link=link, dn=a.dn, conn_id=conn))
-                out.append(
-                    _Released(
-                        time=now, link=link, dn=a.dn, conn_id=call.conn, other_dn=b.dn,
-                        call_state=ev.CallState.Transferred,
-                    )
-                )
-                out.append(
-                    _PartyChanged(
-                        time=now, link=link, dn=b.dn, conn_id=call.conn, other_dn=call.ani,
-                        previous_conn_id=conn, call_type=_IN,
-                    )
-                )
+        if cs.mode == F_TRANSFER:
+            # attended transfer (semantics §1.3, PartyChanged)
+            self._call_event(ev.Released, a.dn, conn)
+            self._call_event(ev.Released, a.dn, call.conn, other_dn=b.dn, call_state=_TRANSFERRED)
+            self._call_event(
+                ev.PartyChanged, b.dn, call.conn, other_dn=call.ani, previous_conn_id=conn,
+                call_type=_IN,
+            )  # fmt: skip
             call.transfers += 1
             call.agent = b
             call.agents.append(b.emp)
             self._wrap(a, call, h.acw_p, h.acw)
             self._at(now + h.talk(), self._release, call)
             return
-        # conference
-        if emitting:
-            out.append(
-                _Released(time=now, link=link, dn=a.dn, conn_id=conn, call_state=ev.CallState.Conferenced)
-            )
-            out.append(_Retrieved(time=now, link=link, dn=a.dn, conn_id=call.conn))
-            out.append(
-                _PartyAdded(
-                    time=now, link=link, dn=a.dn, conn_id=call.conn, third_party_dn=b.dn,
-                    previous_conn_id=conn,
-                )
-            )
-            out.append(
-                _PartyChanged(
-                    time=now, link=link, dn=b.dn, conn_id=call.conn, other_dn=call.ani,
-                    previous_conn_id=conn, call_type=_IN, call_state=ev.CallState.Conferenced,
-                )
-            )
+        # conference: PartyAdded at the conferencing DN, PartyChanged at the new party
+        self._call_event(ev.Released, a.dn, conn, call_state=_CONFERENCED)
+        self._call_event(ev.Retrieved, a.dn, call.conn)
+        self._call_event(ev.PartyAdded, a.dn, call.conn, third_party_dn=b.dn, previous_conn_id=conn)
+        self._call_event(
+            ev.PartyChanged, b.dn, call.conn, other_dn=call.ani, previous_conn_id=conn,
+            call_type=_IN, call_state=_CONFERENCED,
+        )  # fmt: skip
         call.conferences += 1
         call.agents.append(b.emp)
         self._at(now + h.conference(), self._conference_end, cs)
 
-    def _conference_end(self, cs: _Consult, _token: int) -> None:
-        now = self._sched.now
+    def _conference_end(self, cs: Consult, _token: int) -> None:
         call, a, b = cs.call, cs.a, cs.b
         assert b is not None
-        if self._emitting:
-            link = self._link
-            self._out.append(_Released(time=now, link=link, dn=b.dn, conn_id=call.conn))
-            self._out.append(
-                _PartyDeleted(time=now, link=link, dn=a.dn, conn_id=call.conn, third_party_dn=b.dn)
-            )
+        self._call_event(ev.Released, b.dn, call.conn)
+        self._call_event(ev.PartyDeleted, a.dn, call.conn, third_party_dn=b.dn)
         self._free(b)
-        self._at(now + call.rest, self._release, call)
+        self._at(self._sched.now + call.rest, self._release, call)
 
-    def _transfer_to_queue(self, call: _Call) -> None:
+    def _transfer_to_queue(self, call: Call) -> None:
         """Single-step transfer: released as Transferred, ``Queued`` on the target."""
         now = self._sched.now
-        a = call.agent
-        h = call.h
-        assert a is not None and h is not None
+        a, h = call.agent, call.h
+        assert a is not None
+        assert h is not None
         targets = h.transfer_queues
         target = targets[0] if len(targets) == 1 else self.rng.choice(targets)
-        if self._emitting:
-            self._out.append(
-                _Released(
-                    time=now, link=self._link, dn=a.dn, conn_id=call.conn, other_dn=target.number,
-                    call_state=ev.CallState.Transferred,
-                )
-            )
+        self._call_event(
+            ev.Released, a.dn, call.conn, other_dn=target.number, call_state=_TRANSFERRED
+        )
         call.talk_ms += now - call.seg
         call.transfers += 1
         call.agent = None
@@ -1237,7 +928,7 @@ class VoiceSimulator:
     # Agents: free, not ready, shifts
     # ------------------------------------------------------------------
 
-    def _free(self, agent: _Agent) -> None:
+    def _free(self, agent: Agent) -> None:
         """The agent finished what it was doing: logout, break, or ready."""
         if agent.logout_pending:
             self._logout(agent)
@@ -1247,166 +938,149 @@ class VoiceSimulator:
             agent.pending = None
             self._not_ready(agent, pending)
             return
-        if agent.mode != _M_READY:
+        if agent.mode != M_READY:
             if self._emitting:
                 self._out.append(
-                    _AgentReady(time=self._sched.now, link=self._link, dn=agent.dn, agent_id=agent.login)
+                    ev.AgentReady(
+                        time=self._sched.now, link=self._link, dn=agent.dn, agent_id=agent.login
+                    )
                 )
-            agent.mode = _M_READY
+            agent.mode = M_READY
         self._idle(agent)
 
-    def _not_ready(self, agent: _Agent, brk: _Break) -> None:
-        now = self._sched.now
-        if agent.state == _IDLE:
+    def _not_ready(self, agent: Agent, brk: Break) -> None:
+        if agent.state == IDLE:
             self._take(agent)
-        if self._emitting:
-            self._out.append(
-                _AgentNotReady(time=now, link=self._link, dn=agent.dn, agent_id=agent.login, reasons=brk.reasons)
-            )
-        agent.mode = _M_NOT_READY
-        agent.state = _NOT_READY
+        self._agent_event(ev.AgentNotReady, agent, reasons=brk.reasons)
+        agent.mode = M_NOT_READY
+        agent.state = NOT_READY
         agent.token += 1
-        self._at(now + brk.duration(), self._not_ready_end, agent, agent.token)
+        self._at(self._sched.now + brk.duration(), self._not_ready_end, agent, agent.token)
 
-    def _not_ready_end(self, agent: _Agent, token: int) -> None:
-        if token == agent.token and agent.state == _NOT_READY:
+    def _not_ready_end(self, agent: Agent, token: int) -> None:
+        if token == agent.token and agent.state == NOT_READY:
             self._free(agent)
 
-    def _break_due(self, arg: tuple[_Agent, _Break], shift_no: int) -> None:
+    def _break_due(self, arg: tuple[Agent, Break], shift_no: int) -> None:
         agent, brk = arg
-        if agent.shift_no != shift_no or agent.state == _OFF:
+        if agent.shift_no != shift_no or agent.state == OFF:
             return
-        if agent.state == _IDLE:
+        if agent.state == IDLE:
             self._not_ready(agent, brk)
         else:
-            agent.pending = brk
+            agent.pending = brk  # taken when the agent is next free
 
-    def _random_not_ready(self, agent: _Agent, gen: int) -> None:
+    def _random_not_ready(self, agent: Agent, gen: int) -> None:
         if gen != agent.gen:
             return
-        now = self._sched.now
-        self._at(now + int(self._expo(1.0) * self._nr_mean) + 1, self._random_not_ready, agent, gen)
-        reasons = self._nr_reasons
-        if agent.state == _IDLE or (agent.state in (_RINGING_A, _BUSY, _ACW) and agent.pending is None):
-            brk = reasons[0] if len(reasons) == 1 else self.rng.choices(reasons, self._nr_weights)[0]
-            if agent.state == _IDLE:
+        self._at(self._sched.now + self._after(self._nr_mean), self._random_not_ready, agent, gen)
+        if agent.state == IDLE or (agent.state in (OFFERED, BUSY, ACW) and agent.pending is None):
+            breaks = self._nr_breaks
+            brk = breaks[0] if len(breaks) == 1 else self.rng.choices(breaks, self._nr_weights)[0]
+            if agent.state == IDLE:
                 self._not_ready(agent, brk)
             else:
                 agent.pending = brk
 
-    def _login_due(self, agent: _Agent, shift_no: int) -> None:
+    def _after(self, mean: float) -> int:
+        """An exponential delay of ``mean`` ms, at least 1 ms."""
+        return int(self._expo(1.0) * mean) + 1
+
+    def _login_due(self, agent: Agent, shift_no: int) -> None:
         now = self._sched.now
         agent.shift_no = shift_no
         _, logout, breaks = agent.shifts[shift_no]
-        if agent.state != _OFF:
+        if agent.state != OFF:
             # still on from the previous shift (a logout waiting for a call)
             agent.logout_pending = False
         else:
-            if self._emitting:
-                self._out.append(
-                    _AgentLogin(
-                        time=now, link=self._link, dn=agent.dn, agent_id=agent.login,
-                        this_queue=agent.login_queue,
-                    )
-                )
+            self._agent_event(ev.AgentLogin, agent, this_queue=agent.login_queue)
             agent.gen += 1
-            agent.state = _BUSY
-            agent.mode = _M_NONE
+            agent.state = BUSY
+            agent.mode = M_NONE
             gen = agent.gen
             if self._nr_mean:
-                self._at(now + int(self._expo(1.0) * self._nr_mean) + 1, self._random_not_ready, agent, gen)
+                self._at(now + self._after(self._nr_mean), self._random_not_ready, agent, gen)
             if self._out_mean:
-                self._at(now + int(self._expo(1.0) * self._out_mean) + 1, self._outbound_due, agent, gen)
+                self._at(now + self._after(self._out_mean), self._outbound_due, agent, gen)
             if self._int_mean:
-                self._at(now + int(self._expo(1.0) * self._int_mean) + 1, self._internal_due, agent, gen)
+                self._at(now + self._after(self._int_mean), self._internal_due, agent, gen)
             self._free(agent)
         if logout is not None and logout < self.end_ms:
             self._at(logout, self._logout_due, agent, shift_no)
         for t, brk in breaks:
             self._at(t, self._break_due, (agent, brk), shift_no)
 
-    def _logout_due(self, agent: _Agent, shift_no: int) -> None:
-        if agent.shift_no != shift_no or agent.state == _OFF:
+    def _logout_due(self, agent: Agent, shift_no: int) -> None:
+        if agent.shift_no != shift_no or agent.state == OFF:
             return
         following = shift_no + 1
         if following < len(agent.shifts) and agent.shifts[following][0] <= self._sched.now:
             self._login_due(agent, following)  # back-to-back shifts: stay logged in
-            return
-        if agent.state in (_IDLE, _NOT_READY):
+        elif agent.state in (IDLE, NOT_READY):
             self._logout(agent)
         else:
             agent.logout_pending = True
 
-    def _logout(self, agent: _Agent) -> None:
-        now = self._sched.now
-        if agent.state == _IDLE:
+    def _logout(self, agent: Agent) -> None:
+        if agent.state == IDLE:
             self._take(agent)
-        if self._emitting:
-            self._out.append(_AgentLogout(time=now, link=self._link, dn=agent.dn, agent_id=agent.login))
-        agent.state = _OFF
-        agent.mode = _M_NONE
+        self._agent_event(ev.AgentLogout, agent)
+        agent.state = OFF
+        agent.mode = M_NONE
         agent.token += 1
         agent.gen += 1
         agent.logout_pending = False
         agent.pending = None
         following = agent.shift_no + 1
         if following < len(agent.shifts):
-            self._at(max(now, agent.shifts[following][0]), self._login_due, agent, following)
+            login = max(self._sched.now, agent.shifts[following][0])
+            self._at(login, self._login_due, agent, following)
 
     # ------------------------------------------------------------------
     # Outbound and internal calls
     # ------------------------------------------------------------------
 
-    def _outbound_due(self, agent: _Agent, gen: int) -> None:
+    def _outbound_due(self, agent: Agent, gen: int) -> None:
         if gen != agent.gen:
             return
         now = self._sched.now
-        self._at(now + int(self._expo(1.0) * self._out_mean) + 1, self._outbound_due, agent, gen)
-        if agent.state != _IDLE:
+        self._at(now + self._after(self._out_mean), self._outbound_due, agent, gen)
+        if agent.state != IDLE:
             return
         self._take(agent)
-        agent.state = _BUSY
+        agent.state = BUSY
         self._outbound += 1
         conn = self._new_conn()
-        number = f"9{self.rng.randrange(10**9, 10**10)}"
-        call = _Call(conn, CallKind.OUTBOUND, agent.dn, now, number)
+        number = f"9{1_000_000_000 + self._bits(32)}"
+        call = Call(conn, CallKind.OUTBOUND, agent.dn, now, number)
         call.agent = agent
-        call.state = _RINGING
+        call.state = RINGING
         self._active[conn] = call
-        if self._emitting:
-            link = self._link
-            self._out.append(
-                _Dialing(time=now, link=link, dn=agent.dn, conn_id=conn, other_dn=number, call_type=_OUT)
-            )
-            self._out.append(_NetworkReached(time=now, link=link, dn=agent.dn, conn_id=conn, call_type=_OUT))
+        self._call_event(ev.Dialing, agent.dn, conn, other_dn=number, call_type=_OUT)
+        self._call_event(ev.NetworkReached, agent.dn, conn, call_type=_OUT)
         dial = self._out_dial()
-        if self._rand() < self._out_answer_p:
-            self._at(now + dial, self._outbound_answer, call)
-        else:
-            self._at(now + dial, self._outbound_no_answer, call)
+        answered = self._rand() < self._out_answer_p
+        self._at(now + dial, self._outbound_answer if answered else self._outbound_no_answer, call)
 
-    def _outbound_answer(self, call: _Call, _token: int) -> None:
+    def _outbound_answer(self, call: Call, _token: int) -> None:
         now = self._sched.now
         agent = call.agent
         assert agent is not None
-        if self._emitting:
-            self._out.append(
-                _Established(time=now, link=self._link, dn=agent.dn, conn_id=call.conn, call_type=_OUT)
-            )
-        call.state = _TALKING
+        self._call_event(ev.Established, agent.dn, call.conn, call_type=_OUT)
+        call.state = TALKING
         call.answered = call.seg = now
         call.answered_by = agent.emp
         call.agents.append(agent.emp)
         call.wait = now - call.arrival
         self._at(now + self._out_talk(), self._outbound_release, call)
 
-    def _outbound_no_answer(self, call: _Call, _token: int) -> None:
+    def _outbound_no_answer(self, call: Call, _token: int) -> None:
         now = self._sched.now
         agent = call.agent
         assert agent is not None
-        if self._emitting:
-            self._out.append(_Released(time=now, link=self._link, dn=agent.dn, conn_id=call.conn))
-        call.state = _DONE
+        self._call_event(ev.Released, agent.dn, call.conn)
+        call.state = DONE
         call.outcome = Outcome.NO_ANSWER
         call.ended = now
         call.wait = now - call.arrival
@@ -1414,26 +1088,25 @@ class VoiceSimulator:
         self._done(call)
         self._free(agent)
 
-    def _outbound_release(self, call: _Call, _token: int) -> None:
+    def _outbound_release(self, call: Call, _token: int) -> None:
         now = self._sched.now
         agent = call.agent
         assert agent is not None
-        if self._emitting:
-            self._out.append(_Released(time=now, link=self._link, dn=agent.dn, conn_id=call.conn))
+        self._call_event(ev.Released, agent.dn, call.conn)
         call.talk_ms += now - call.seg
-        call.state = _DONE
+        call.state = DONE
         call.outcome = Outcome.ANSWERED
         call.ended = now
         call.agent = None
         self._wrap(agent, call, self._out_acw_p, self._out_acw)
         self._done(call)
 
-    def _internal_due(self, agent: _Agent, gen: int) -> None:
+    def _internal_due(self, agent: Agent, gen: int) -> None:
         if gen != agent.gen:
             return
         now = self._sched.now
-        self._at(now + int(self._expo(1.0) * self._int_mean) + 1, self._internal_due, agent, gen)
-        if agent.state != _IDLE or len(self._idle_all) < 2:
+        self._at(now + self._after(self._int_mean), self._internal_due, agent, gen)
+        if agent.state != IDLE or len(self._idle_all) < 2:
             return
         candidates = iter(self._idle_all)
         callee = next(candidates)
@@ -1441,51 +1114,42 @@ class VoiceSimulator:
             callee = next(candidates)
         self._take(agent)
         self._take(callee)
-        agent.state = callee.state = _BUSY
+        agent.state = callee.state = BUSY
         self._internal += 1
         conn = self._new_conn()
-        call = _Call(conn, CallKind.INTERNAL, agent.dn, now, agent.dn)
-        call.agent = agent
-        call.peer = callee
-        call.state = _RINGING
+        call = Call(conn, CallKind.INTERNAL, agent.dn, now, agent.dn)
+        call.agent, call.peer = agent, callee
+        call.state = RINGING
         call.ring_at = now
         self._active[conn] = call
-        if self._emitting:
-            link = self._link
-            self._out.append(
-                _Dialing(time=now, link=link, dn=agent.dn, conn_id=conn, other_dn=callee.dn, call_type=_INT)
-            )
-            self._out.append(
-                _Ringing(time=now, link=link, dn=callee.dn, conn_id=conn, other_dn=agent.dn, call_type=_INT)
-            )
+        self._call_event(ev.Dialing, agent.dn, conn, other_dn=callee.dn, call_type=_INT)
+        self._call_event(ev.Ringing, callee.dn, conn, other_dn=agent.dn, call_type=_INT)
         self._at(now + self._int_ring(), self._internal_answer, call)
 
-    def _internal_answer(self, call: _Call, _token: int) -> None:
+    def _internal_answer(self, call: Call, _token: int) -> None:
         now = self._sched.now
         a, b = call.agent, call.peer
-        assert a is not None and b is not None
-        if self._emitting:
-            link = self._link
-            self._out.append(_Established(time=now, link=link, dn=b.dn, conn_id=call.conn, call_type=_INT))
-            self._out.append(_Established(time=now, link=link, dn=a.dn, conn_id=call.conn, call_type=_INT))
+        assert a is not None
+        assert b is not None
+        self._call_event(ev.Established, b.dn, call.conn, call_type=_INT)
+        self._call_event(ev.Established, a.dn, call.conn, call_type=_INT)
         call.ring_ms += now - call.ring_at
-        call.state = _TALKING
+        call.state = TALKING
         call.answered = call.seg = now
         call.answered_by = a.emp
         call.agents.extend((a.emp, b.emp))
         call.wait = now - call.arrival
         self._at(now + self._int_talk(), self._internal_release, call)
 
-    def _internal_release(self, call: _Call, _token: int) -> None:
+    def _internal_release(self, call: Call, _token: int) -> None:
         now = self._sched.now
         a, b = call.agent, call.peer
-        assert a is not None and b is not None
-        if self._emitting:
-            link = self._link
-            self._out.append(_Released(time=now, link=link, dn=b.dn, conn_id=call.conn))
-            self._out.append(_Released(time=now, link=link, dn=a.dn, conn_id=call.conn))
+        assert a is not None
+        assert b is not None
+        self._call_event(ev.Released, b.dn, call.conn)
+        self._call_event(ev.Released, a.dn, call.conn)
         call.talk_ms += now - call.seg
-        call.state = _DONE
+        call.state = DONE
         call.outcome = Outcome.ANSWERED
         call.ended = now
         call.agent = call.peer = None

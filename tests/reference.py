@@ -1197,7 +1197,8 @@ def _current_more(
         periods = _state_periods(_states(spans, initial, log), spans)
         if not periods or periods[-1][1] is not None:
             return 0.0
-        return _seconds(now - periods[-1][0])
+        # a period under way at the open counts from the open (semantics §3.3)
+        return _seconds(now - max(periods[-1][0], iv.opened))
     if category == "CurrentDistinctNumber":
         if not isinstance(main, _Actions):
             raise ValueError("CurrentDistinctNumber needs Subject=DNAction")

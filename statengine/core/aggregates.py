@@ -342,7 +342,7 @@ class StatusAggregate:
         self.tracked.add(member)
         if self._holds(status, action):
             self.cont_n += 1
-            self.cont_since[member] = since
+            self.cont_since[member] = max(since, t)
             self._open(member, max(since, t), since)
 
     def untrack(self, member: Hashable, t: int) -> None:
@@ -375,7 +375,9 @@ class StatusAggregate:
                 self.cont_since[member] = t
             self._open(member, t, t)
         else:
-            self.cont_since.pop(member, None)
+            started = self.cont_since.pop(member, None)
+            if started is not None and t == self.interval_start and started < t:
+                self.cont_n -= 1  # the period ended exactly at S
         return True
 
     def _open(self, member: Hashable, seg_start: int, since: int) -> None:
@@ -397,6 +399,9 @@ class StatusAggregate:
             self.counter.step(t, len(self.open), self.cur_sum, -1)
         del self.open[member]
         seg_start, since = entry
+        if t == self.interval_start and seg_start < t:
+            # it ended exactly at S: it was not in progress at S after all
+            self.n -= 1
         eff = max(seg_start, self.interval_start)
         self.eff_sum -= eff
         self.cur_sum -= since

@@ -422,6 +422,7 @@ class Pool:
                     selection=selection,
                     ordered=ordered,
                     time_range=time_range,
+                    distinct=category is Category.CurrentDistinctNumber,
                 )
             return ActionAggregate(
                 now,
@@ -638,6 +639,13 @@ class Pool:
         changes, then members joining (with their status after it): a login
         that makes an agent join a virtual group adds no zero-length segment.
         """
+        if self._since_login:
+            # a login starts the interval of SinceLogin statistics: before the
+            # event's actions, which belong to the new interval (§2.5)
+            for change in changes:
+                if change.old is Status.LoggedOut and change.ref in self._since_login:
+                    for stat in self._since_login[change.ref]:
+                        self._reset(stat, change.time)
         for mc in memberships:
             if not mc.joined:
                 entries = self._by_group.get(mc.group)
@@ -659,9 +667,6 @@ class Pool:
                     ref.type in _DEVICE_TYPES
                 ):
                     self._validity_dirty = True
-                if old is Status.LoggedOut and ref in self._since_login:
-                    for stat in self._since_login[ref]:
-                        self._reset(stat, change.time)
                 entries = by_member.get(ref)
                 if entries:
                     for entry in entries:

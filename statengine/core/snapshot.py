@@ -86,10 +86,13 @@ a snapshot of a newer version is refused, naming both versions.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import heapq
 import itertools
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from operator import attrgetter, itemgetter
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -165,6 +168,21 @@ _EMPTY_KV: Mapping[str, str | int] = MappingProxyType({})
 _ERRORS = (KeyError, TypeError, ValueError, IndexError, AttributeError, AssertionError)
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building or reading a large
+    tree: its passes over millions of young objects would otherwise cost
+    more than the work itself (a snapshot creates no reference cycles that
+    need collecting meanwhile). Restores the previous state."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 # ==========================================================================
 # Public API
 # ==========================================================================
@@ -234,6 +252,11 @@ def snapshot_engine(engine: Engine) -> dict[str, Any]:
         SnapshotError: a subscription's ref id is not plain data (str, int or
             tuples of them), or the engine is in the middle of an event.
     """
+    with gc_paused():
+        return _snapshot(engine)
+
+
+def _snapshot(engine: Engine) -> dict[str, Any]:
     model = engine._model
     if model.dirty_devices or model.dirty_places or model.dirty_agents:
         raise SnapshotError("the engine is in the middle of an event: snapshot between calls")
@@ -287,6 +310,28 @@ def restore_engine(
             inconsistent data, an object the configuration does not have, or
             ``now`` before the snapshot's clock (the clock never goes back).
     """
+    with gc_paused():
+        return _restore(
+            config,
+            data,
+            now=now,
+            strict=strict,
+            settings=settings,
+            profile=profile,
+            keep_subscriptions=keep_subscriptions,
+        )
+
+
+def _restore(
+    config: Any,
+    data: Any,
+    *,
+    now: int | None,
+    strict: bool,
+    settings: EngineSettings | None,
+    profile: StatisticsProfile | None,
+    keep_subscriptions: bool | None,
+) -> Restored:
     check_format(data)
     clock = data.get("clock")
     if clock is not None and type(clock) is not int:
@@ -345,9 +390,7 @@ def summarize(data: Any) -> dict[str, Any]:
             "links_up": sorted(name for name, up in model["links"].items() if up),
             "dns": len(model["dns"]),
             "agents": len(model["agents"]),
-            "agents_logged_in": sum(
-                1 for a in model["agents"] if a["voice_dns"] or a["partials"]
-            ),
+            "agents_logged_in": sum(1 for a in model["agents"] if a["voice_dns"] or a["partials"]),
             "places": len(model["places"]),
             "groups": len(model["groups"]),
             "calls": len(model["calls"]),
@@ -660,9 +703,7 @@ def _pending_in(inp: _In, engine: Engine, d: Mapping[str, Any]) -> None:
     ]
     inp.at("pending", "memberships")
     m.memberships[:] = [
-        MembershipChange(
-            group=inp.ref(g), member=inp.ref(mem), joined=bool(joined), time=_int(t)
-        )
+        MembershipChange(group=inp.ref(g), member=inp.ref(mem), joined=bool(joined), time=_int(t))
         for g, mem, joined, t in d["memberships"]
     ]
     inp.at("pending", "notifications")
@@ -1109,11 +1150,17 @@ def _model_in(inp: _In, m: Model, d: Mapping[str, Any]) -> None:
 # ==========================================================================
 # The pool
 # ==========================================================================
+#
+# Statistics, aggregates and subscriptions are many (tens of thousands), so
+# they are written as rows (lists) whose field names are given once, in the
+# snapshot's ``pool.schemas``: compact, quick to read, and still
+# self-describing (a reader maps the names it knows, and a later version may
+# add fields an older snapshot simply lacks).
 
-#: The fields of each aggregate class that are plain integers (or None) and
-#: are written as they are; the others are handled one by one below. A new
-#: slot in an aggregate class makes the snapshot refuse to run until it is
-#: added here (see :func:`_check_slots`), so no state is ever silently lost.
+#: The fields of each aggregate class that are plain integers (or None),
+#: written as they are; the others are handled one by one below. A new slot
+#: in an aggregate class makes :func:`snapshot_engine` refuse to run until it
+#: is added here (:func:`_check_slots`), so no state is ever silently lost.
 _ACTION_SCALARS = (
     "opened",
     "interval_start",
@@ -1129,6 +1176,9 @@ _ACTION_SCALARS = (
     "range_t",
     "cur_sum",
 )
+#: written as ``open`` rows, the ``ordered`` / ``distinct`` flags (the sorted
+#: starts and the conn id counts are derived from the open items), ``counter``
+#: and ``range``
 _ACTION_OTHER = ("open", "starts", "conns", "counter", "time_range")
 _STATUS_SCALARS = (
     "opened",
@@ -1145,6 +1195,7 @@ _STATUS_SCALARS = (
     "cur_sum",
     "eff_sum",
 )
+#: ``seg_starts`` and ``sinces`` are derived from the open items (``ordered``)
 _STATUS_OTHER = (
     "open",
     "tracked",
@@ -1168,6 +1219,47 @@ _AGG_CLASSES: dict[str, type] = {
     "window-status": WindowStatusAggregate,
 }
 _AGG_NAMES = {cls: name for name, cls in _AGG_CLASSES.items()}
+
+_AGG_HEAD = ("role", "filtered", "counter", "range", "ordered")
+_SCHEMAS: dict[str, tuple[str, ...]] = {
+    "statistic": (
+        "object",
+        "type",
+        "profile",
+        "range",
+        "range2",
+        "filter",
+        "opened",
+        "next_reset",
+        "last_requested",
+        "valid",
+        "aggregates",
+    ),
+    "subscription": (
+        "subscriber",
+        "ref_id",
+        "stat",
+        "settings",
+        "last_value",
+        "next_send",
+    ),
+    "action": (*_AGG_HEAD, "distinct", *_ACTION_SCALARS, "open"),
+    "status": (*_AGG_HEAD, "mask", "filter", *_STATUS_SCALARS, "open", "tracked", "cont_since"),
+    "window-action": (*_AGG_HEAD, "distinct", *_ACTION_SCALARS, "open", *_WINDOW_SCALARS, "log"),
+    "window-status": (
+        *_AGG_HEAD,
+        "mask",
+        "filter",
+        *_STATUS_SCALARS,
+        "open",
+        "tracked",
+        "cont_since",
+        *_WINDOW_SCALARS,
+        "closed_log",
+        "entries",
+    ),
+}
+_INTS = frozenset({int, type(None)})
 
 
 def _slots(cls: type) -> set[str]:
@@ -1202,15 +1294,11 @@ def _check_slots() -> None:
         raise InternalError("CountTracker changed: update statengine/core/snapshot.py")
 
 
-def _range_out(rng: Any) -> Any:
-    if rng is None:
-        return None
+def _range_row(rng: Any) -> list[Any]:
     return [getattr(rng, "name", ""), rng.lower, rng.upper]
 
 
-def _range_in(d: Any) -> TimeRange | None:
-    if d is None:
-        return None
+def _range_in(d: Any) -> TimeRange:
     name, lower, upper = d
     return TimeRange(name=str(name), lower=_int(lower), upper=_opt_int(upper))
 
@@ -1227,9 +1315,17 @@ class _PoolOut:
         self.profile_ids: dict[int, int] = {}
         self.filters: list[dict[str, Any]] = []
         self.filter_ids: dict[int, int] = {}
+        self.ranges: list[list[Any]] = []
+        self.range_ids: dict[tuple[Any, ...], int] = {}
         self.masks: list[list[Any]] = []
-        self.mask_ids: dict[tuple[str, str], int] = {}
+        self.mask_ids: dict[int, int] = {}
+        self.settings: list[list[Any]] = []
+        self.settings_ids: dict[NotificationSettings, int] = {}
         self.aggs: dict[int, int] = {}
+        self.action_scalars = attrgetter(*_ACTION_SCALARS)
+        self.status_scalars = attrgetter(*_STATUS_SCALARS)
+        self.window_scalars = attrgetter(*_WINDOW_SCALARS)
+        self.counter_fields = attrgetter(*_COUNTER_FIELDS)
 
     def stat_type(self, st: StatType) -> int:
         i = self.type_ids.get(id(st))
@@ -1271,51 +1367,69 @@ class _PoolOut:
             self.filters.append({"name": f.name, "text": f.text})
         return i
 
-    def mask(self, mask: Mask) -> int:
-        key = (mask.text, mask.subject.value)
-        i = self.mask_ids.get(key)
+    def range(self, rng: Any) -> int | None:
+        if rng is None:
+            return None
+        row = _range_row(rng)
+        key = tuple(row)
+        i = self.range_ids.get(key)
         if i is None:
-            i = self.mask_ids[key] = len(self.masks)
-            self.masks.append(list(key))
+            i = self.range_ids[key] = len(self.ranges)
+            self.ranges.append(row)
         return i
 
-    def aggregate(self, agg: Any, role: str, entry: _Entry | None) -> dict[str, Any]:
-        self.aggs[id(agg)] = len(self.aggs)
+    def mask(self, mask: Mask) -> int:
+        i = self.mask_ids.get(id(mask))
+        if i is None:
+            i = self.mask_ids[id(mask)] = len(self.masks)
+            self.masks.append([mask.text, mask.subject.value])
+        return i
+
+    def notify(self, s: NotificationSettings) -> int:
+        i = self.settings_ids.get(s)
+        if i is None:
+            i = self.settings_ids[s] = len(self.settings)
+            self.settings.append([s.mode.name, s.insensitivity, s.frequency])
+        return i
+
+    def aggregate(self, agg: Any, role: str, filtered: bool) -> list[Any]:
+        aggs = self.aggs
+        aggs[id(agg)] = len(aggs)
         cls = type(agg)
         name = _AGG_NAMES.get(cls)
         if name is None:
             raise InternalError(f"the snapshot does not know aggregates of class {cls.__name__}")
-        ref: Callable[[Any], int] = self.out.ref
-        d: dict[str, Any] = {"class": name, "role": role}
+        ref = self.out.ref
         counter = agg.counter
-        d["counter"] = None if counter is None else [getattr(counter, f) for f in _COUNTER_FIELDS]
-        d["range"] = _range_out(agg.time_range)
-        d["filtered"] = entry is not None and entry.filter is not None
-        if isinstance(agg, StatusAggregate):
-            for f in _STATUS_SCALARS:
-                d[f] = getattr(agg, f)
-            d["open"] = [[ref(k), s, since] for k, (s, since) in agg.open.items()]
-            d["tracked"] = sorted(ref(k) for k in agg.tracked)
-            d["cont_since"] = [[ref(k), t] for k, t in agg.cont_since.items()]
-            d["ordered"] = agg.seg_starts is not None
-            d["mask"] = self.mask(agg.mask)
-            d["filter"] = self.filter(agg.filter)
-            if isinstance(agg, WindowStatusAggregate):
-                for f in _WINDOW_SCALARS:
-                    d[f] = getattr(agg, f)
-                d["closed_log"] = [list(e) for e in agg.closed_log]
-                d["entries"] = list(agg.entries)
+        rng = agg.time_range
+        row: list[Any] = [
+            name,
+            role,
+            filtered,
+            None if counter is None else list(self.counter_fields(counter)),
+            None if rng is None else self.range(rng),
+        ]
+        if cls is ActionAggregate or cls is WindowActionAggregate:
+            row.append(agg.starts is not None)
+            row.append(agg.conns is not None)
+            row += self.action_scalars(agg)
+            row.append([[ref(k[0]), k[1].name, k[2], s] for k, s in agg.open.items()])
+            if cls is WindowActionAggregate:
+                row += self.window_scalars(agg)
+                row.append([list(e) for e in agg.log])
         else:
-            for f in _ACTION_SCALARS:
-                d[f] = getattr(agg, f)
-            d["open"] = [[ref(k[0]), k[1].name, k[2], s] for k, s in agg.open.items()]
-            d["ordered"] = agg.starts is not None
-            d["distinct"] = agg.conns is not None
-            if isinstance(agg, WindowActionAggregate):
-                for f in _WINDOW_SCALARS:
-                    d[f] = getattr(agg, f)
-                d["log"] = [list(e) for e in agg.log]
-        return d
+            row.append(agg.seg_starts is not None)
+            row.append(self.mask(agg.mask))
+            row.append(self.filter(agg.filter))
+            row += self.status_scalars(agg)
+            row.append([[ref(k), s, since] for k, (s, since) in agg.open.items()])
+            row.append(sorted([ref(k) for k in agg.tracked]))
+            row.append([[ref(k), t] for k, t in agg.cont_since.items()])
+            if cls is WindowStatusAggregate:
+                row += self.window_scalars(agg)
+                row.append([list(e) for e in agg.closed_log])
+                row.append(list(agg.entries))
+        return row
 
 
 def _entries_of(pool: Pool) -> dict[int, _Entry]:
@@ -1333,6 +1447,8 @@ def _entries_of(pool: Pool) -> dict[int, _Entry]:
 
 
 def _stat_filter(stat: Statistic, entries: Mapping[int, _Entry]) -> Filter | None:
+    """The filter of a statistic whose main aggregate is not routed (its
+    routing entry, when it has one, holds the filter)."""
     for agg in stat.aggregates:
         f = getattr(agg, "filter", None)
         if isinstance(f, Filter):
@@ -1340,9 +1456,9 @@ def _stat_filter(stat: Statistic, entries: Mapping[int, _Entry]) -> Filter | Non
         entry = entries.get(id(agg))
         if entry is not None and entry.filter is not None:
             return entry.filter
-    for part in stat.key.definition:  # a CurrentState statistic has no routed aggregate
-        if isinstance(part, str):
-            return parse_filter(part)
+    last = stat.key.definition[-1]
+    if isinstance(last, str):  # a CurrentState statistic is not routed
+        return parse_filter(last)
     return None
 
 
@@ -1353,95 +1469,116 @@ def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
     stats = list(pool.stats.values())
     stat_ids = {id(s): i for i, s in enumerate(stats)}
     stat_rows = []
+    ref = out.ref
+    aggregate = po.aggregate
+
+    def filtered(agg: Any) -> bool:
+        entry = entries.get(id(agg))
+        return entry is not None and entry.filter is not None
+
     for stat in stats:
-        flt = _stat_filter(stat, entries)
-        aggs = [po.aggregate(stat.main, "main", entries.get(id(stat.main)))]
+        main = stat.main
+        entry = entries.get(id(main))
+        flt = entry.filter if entry is not None else _stat_filter(stat, entries)
+        aggs = [aggregate(main, "main", entry is not None and flt is not None)]
         if stat.rel is not None:
-            aggs.append(po.aggregate(stat.rel, "rel", entries.get(id(stat.rel))))
-        for role, agg in stat.extra.items():
-            aggs.append(po.aggregate(agg, f"extra:{role}", entries.get(id(agg))))
-        for i, term in enumerate(stat.terms):
-            aggs.append(po.aggregate(term.main, f"term:{i}", entries.get(id(term.main))))
+            aggs.append(aggregate(stat.rel, "rel", filtered(stat.rel)))
+        if stat.extra:
+            for role, agg in stat.extra.items():
+                aggs.append(aggregate(agg, f"extra:{role}", filtered(agg)))
+        if stat.terms:
+            for i, term in enumerate(stat.terms):
+                aggs.append(aggregate(term.main, f"term:{i}", filtered(term.main)))
         stat_rows.append(
-            {
-                "object": out.ref(stat.object),
-                "type": po.stat_type(stat.stat_type),
-                "profile": po.profile(stat.profile),
-                "range": _range_out(stat.time_range),
-                "range2": _range_out(stat.time_range2),
-                "filter": po.filter(flt),
-                "opened": stat.opened,
-                "next_reset": stat.next_reset,
-                "last_requested": stat.last_requested,
-                "valid": stat.valid,
-                "aggregates": aggs,
-            }
+            [
+                ref(stat.object),
+                po.stat_type(stat.stat_type),
+                po.profile(stat.profile),
+                po.range(stat.time_range),
+                po.range(stat.time_range2),
+                po.filter(flt),
+                stat.opened,
+                stat.next_reset,
+                stat.last_requested,
+                stat.valid,
+                aggs,
+            ]
         )
     agg_ids = po.aggs
 
     def entry_ids(lst: Iterable[_Entry]) -> list[int]:
-        return [agg_ids[id(e.agg)] for e in lst if id(e.agg) in agg_ids]
+        try:
+            return [agg_ids[id(e.agg)] for e in lst]
+        except KeyError:  # an entry of a statistic no longer in the pool
+            return [agg_ids[id(e.agg)] for e in lst if id(e.agg) in agg_ids]
 
     subs = list(pool.subscriptions.values())
     sub_ids = {id(s): i for i, s in enumerate(subs)}
     sub_rows = []
     for sub in subs:
-        what = f"subscription ({sub.subscriber!r}, {sub.ref_id!r})"
-        if type(sub.subscriber) is not str:
-            raise SnapshotError(f"{what}: the subscriber must be a str")
+        ref_id = sub.ref_id
+        if type(ref_id) not in (str, int) or type(sub.subscriber) is not str:
+            what = f"subscription ({sub.subscriber!r}, {ref_id!r})"
+            if type(sub.subscriber) is not str:
+                raise SnapshotError(f"{what}: the subscriber must be a str")
+            ref_id = _plain_id(ref_id, what)
+        last = sub.last_value
+        if last is not None and type(last) not in (int, float):
+            last = out.value(last, f"subscription ({sub.subscriber!r}, {sub.ref_id!r})")
         sub_rows.append(
-            {
-                "subscriber": sub.subscriber,
-                "ref_id": _plain_id(sub.ref_id, what),
-                "stat": stat_ids[id(sub.statistic)],
-                "mode": sub.settings.mode.name,
-                "insensitivity": sub.settings.insensitivity,
-                "frequency": sub.settings.frequency,
-                "last_value": out.value(sub.last_value, what),
-                "next_send": sub.next_send,
-            }
+            [
+                sub.subscriber,
+                ref_id,
+                stat_ids[id(sub.statistic)],
+                po.notify(sub.settings),
+                last,
+                sub.next_send,
+            ]
         )
     live_resets = sorted(
         (at, seq, stat_ids[id(stat)])
         for at, seq, stat in pool._resets
-        if pool.stats.get(stat.key) is stat and stat.next_reset == at
+        if id(stat) in stat_ids and stat.next_reset == at
     )
     live_periodic = sorted(
         (at, seq, sub_ids[id(sub)])
         for at, seq, sub in pool._periodic
-        if pool.subscriptions.get((sub.subscriber, sub.ref_id)) is sub and sub.next_send == at
+        if id(sub) in sub_ids and sub.next_send == at
     )
+    key_ids = {id(s.key): i for i, s in enumerate(stats)}
     return {
         "keep": pool.keep,
         "granularity": pool.granularity,
         "expired": pool._expired,
         "next_tick": pool._next_tick,
         "validity_dirty": pool._validity_dirty,
+        "schemas": {name: list(fields) for name, fields in _SCHEMAS.items()},
         "stat_types": po.types,
         "profiles": po.profiles,
         "filters": po.filters,
+        "ranges": po.ranges,
         "masks": po.masks,
+        "settings": po.settings,
         "statistics": stat_rows,
         "subscriptions": sub_rows,
         "by_target": [
-            [out.ref(ref), [[kind.name, entry_ids(lst)] for kind, lst in kinds.items()]]
-            for ref, kinds in pool._by_target.items()
+            [ref(target), [[kind.name, entry_ids(lst)] for kind, lst in kinds.items()]]
+            for target, kinds in pool._by_target.items()
         ],
-        "by_member": [[out.ref(ref), entry_ids(lst)] for ref, lst in pool._by_member.items()],
-        "by_group": [[out.ref(ref), entry_ids(lst)] for ref, lst in pool._by_group.items()],
+        "by_member": [[ref(r), entry_ids(lst)] for r, lst in pool._by_member.items()],
+        "by_group": [[ref(r), entry_ids(lst)] for r, lst in pool._by_group.items()],
         "open_routes": [
-            [[out.ref(k[0]), k[1].name, k[2]], entry_ids(lst)]
-            for k, lst in pool._open_routes.items()
+            [[ref(k[0]), k[1].name, k[2]], entry_ids(lst)] for k, lst in pool._open_routes.items()
         ],
         "since_login": [
-            [out.ref(ref), [stat_ids[id(s)] for s in lst if id(s) in stat_ids]]
-            for ref, lst in pool._since_login.items()
+            [ref(r), [stat_ids[id(s)] for s in lst if id(s) in stat_ids]]
+            for r, lst in pool._since_login.items()
         ],
-        "filtered": sorted(out.ref(r) for r in pool._filtered),
+        "filtered": sorted([ref(r) for r in pool._filtered]),
         "resets": [i for _, _, i in live_resets],
         "periodic": [i for _, _, i in live_periodic],
         "ticking": [sub_ids[id(s)] for s in pool._ticking],
-        "expiry": [[t, stat_ids[id(pool.stats[key])]] for t, _, key in pool._expiry],
+        "expiry": [[t, key_ids[id(key)]] for t, _, key in pool._expiry],
         "dirty": [stat_ids[id(s)] for s in pool._dirty if id(s) in stat_ids],
     }
 
@@ -1484,38 +1621,56 @@ class _Plan:
         )
 
 
-def _stat_key(
-    obj: ObjectRef,
+def _key_definition(
     st: StatType,
     prof: TimeProfile,
     rng: TimeRange | None,
     rng2: TimeRange | None,
     flt: Filter | None,
-) -> StatKey:
-    """The pool key, as :meth:`Pool.open` builds it (a test keeps the two equal)."""
-    return StatKey(
-        object=obj,
-        definition=(
-            st.canonical(),
-            prof.canonical(),
-            (rng.lower, rng.upper) if rng and st.needs_time_range else None,
-            (rng2.lower, rng2.upper) if rng2 and st.category is Category.ServiceFactor1 else None,
-            flt.canonical() if flt is not None else None,
-        ),
+) -> tuple[Any, ...]:
+    """``StatKey.definition`` as :meth:`Pool.open` builds it (a test keeps the two equal)."""
+    return (
+        st.canonical(),
+        prof.canonical(),
+        (rng.lower, rng.upper) if rng and st.needs_time_range else None,
+        (rng2.lower, rng2.upper) if rng2 and st.category is Category.ServiceFactor1 else None,
+        flt.canonical() if flt is not None else None,
     )
 
 
 @attrs.define
 class _Definition:
-    """A statistic's definition as saved, and as the configuration now says."""
+    """A statistic's definition, as saved or as the configuration now says."""
 
     st: StatType
     prof: TimeProfile
     rng: TimeRange | None
     rng2: TimeRange | None
     flt: Filter | None
-    #: how to reopen it by name (None: pass the object)
-    type_name: str | None
+    #: how to reopen it by name (None: pass the StatType itself)
+    type_name: str | None = None
+
+
+@attrs.define
+class _Resolved:
+    """Everything the statistics sharing one saved definition share."""
+
+    current: _Definition
+    #: ``StatKey.definition``; None when the definition changed (restart)
+    key: tuple[Any, ...] | None
+    time_varying: bool
+    #: a Formula or CurrentState statistic (more than its aggregates to rebuild)
+    derived: bool
+    zones: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.define
+class _Restart:
+    """A statistic whose definition changed: reopened at the restore time."""
+
+    obj: ObjectRef
+    definition: _Definition
+    subscriptions: list[dict[str, Any]] = attrs.field(factory=list)
 
 
 def _types_in(inp: _In, rows: list[Any]) -> list[tuple[StatType, bool]]:
@@ -1560,14 +1715,11 @@ def _filters_in(inp: _In, rows: list[Any]) -> list[Filter]:
     return filters
 
 
-def _current(
-    pool: Pool, saved: _Definition, configured: bool, plan: _Plan, warned: set[str]
-) -> _Definition:
+def _current(pool: Pool, saved: _Definition, configured: bool, plan: _Plan) -> _Definition:
     """The definition the configuration gives the same names now."""
 
     def warn(text: str) -> None:
-        if text not in warned:
-            warned.add(text)
+        if text not in plan.warnings:
             plan.warnings.append(text)
 
     st, type_name = saved.st, None
@@ -1601,78 +1753,189 @@ def _current(
         else:
             flt = found_f
     return _Definition(
-        st=st, prof=prof, rng=rng_now(saved.rng), rng2=rng_now(saved.rng2), flt=flt,
+        st=st,
+        prof=prof,
+        rng=rng_now(saved.rng),
+        rng2=rng_now(saved.rng2),
+        flt=flt,
         type_name=type_name,
     )
 
 
+def _layout(
+    inp: _In, schemas: Mapping[str, Any], name: str
+) -> Callable[[list[Any]], list[Any]] | None:
+    """How to read the rows of one table: None when the snapshot's field order
+    is this version's (rows are read as they are), else a function putting a
+    row's fields in this version's order. Fields this version does not know
+    are ignored; one it needs and does not find is an error."""
+    inp.at("pool", "schemas", name)
+    fields = schemas[name]
+    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+        raise TypeError("expected a list of field names")
+    ours = _SCHEMAS[name]
+    if tuple(fields) == ours:
+        return None
+    missing = [f for f in ours if f not in fields]
+    if missing:
+        raise ValueError(f"fields {missing} are missing")
+    get = itemgetter(*(fields.index(f) for f in ours))
+    n = len(fields)
+
+    def reorder(row: list[Any]) -> list[Any]:
+        if len(row) != n:
+            raise ValueError(f"expected a row of {n} fields, found {len(row)}")
+        return list(get(row))
+
+    return reorder
+
+
 class _PoolIn:
+    """Reads the rows of the pool tables."""
+
     def __init__(self, inp: _In, d: Mapping[str, Any]) -> None:
         self.inp = inp
+        self.refs: dict[int, ObjectRef] = dict(enumerate(inp.refs))
         inp.at("pool", "masks")
         self.masks = [Mask.parse(text, Subject(subject)) for text, subject in d["masks"]]
+        inp.at("pool", "ranges")
+        self.ranges = [_range_in(r) for r in _get(d, "ranges", list)]
+        schemas = _get(d, "schemas", dict)
+        self.layouts = {name: _layout(inp, schemas, name) for name in _SCHEMAS}
+        self.lengths = {name: len(fields) for name, fields in _SCHEMAS.items()}
 
-    def aggregate(self, d: Mapping[str, Any], flt: Filter | None) -> Any:
-        cls = _AGG_CLASSES[d["class"]]
+    def row(self, name: str, row: Any) -> list[Any]:
+        """A statistic or subscription row, in this version's field order."""
+        reorder = self.layouts[name]
+        if reorder is not None:
+            return reorder(row)
+        if type(row) is not list or len(row) != self.lengths[name]:
+            raise ValueError(f"expected a row of the {list(_SCHEMAS[name])} fields, found {row!r}")
+        return row
+
+    def aggregate(self, row: Any, flt: Filter | None) -> Any:
+        name = row[0]
+        cls = _AGG_CLASSES[name]
+        reorder = self.layouts[name]
+        if reorder is not None:
+            row = [name, *reorder(row[1:])]
+        elif len(row) != self.lengths[name] + 1:
+            raise ValueError(f"expected a row of the {list(_SCHEMAS[name])} fields, found {row!r}")
         agg: Any = object.__new__(cls)
-        refs = self.inp.ref
-        counter = d["counter"]
+        refs = self.refs
+        counter = row[3]
         if counter is None:
             agg.counter = None
         else:
-            tracker = object.__new__(CountTracker)
-            for f, v in zip(_COUNTER_FIELDS, counter, strict=True):
-                setattr(tracker, f, _int(v))
-            agg.counter = tracker
-        agg.time_range = _range_in(d["range"])
-        if issubclass(cls, StatusAggregate):
-            for f in _STATUS_SCALARS:
-                setattr(agg, f, _opt_int(d[f]))
-            agg.open = {refs(k): (_int(s), _int(since)) for k, s, since in d["open"]}
-            agg.tracked = {refs(k) for k in d["tracked"]}
-            agg.cont_since = {refs(k): _int(t) for k, t in d["cont_since"]}
-            agg.mask = self.masks[d["mask"]]
-            f = d["filter"]
-            agg.filter = None if f is None else flt
-            if d["ordered"]:
-                start = agg.interval_start
-                agg.seg_starts = SortedList(max(s, start) for s, _ in agg.open.values())
-                agg.sinces = SortedList(since for _, since in agg.open.values())
-            else:
-                agg.seg_starts = agg.sinces = None
-            if cls is WindowStatusAggregate:
-                for f in _WINDOW_SCALARS:
-                    setattr(agg, f, _int(d[f]))
-                maxlen = agg.selection or None
-                agg.closed_log = deque(((_int(a), _int(b)) for a, b in d["closed_log"]), maxlen)
-                agg.entries = deque(_int(x) for x in d["entries"])
-        else:
-            for f in _ACTION_SCALARS:
-                setattr(agg, f, _opt_int(d[f]))
-            kinds = ActionKind.__members__
-            agg.open = {(refs(r), kinds[k], str(c)): _int(s) for r, k, c, s in d["open"]}
-            agg.starts = SortedList(agg.open.values()) if d["ordered"] else None
-            if d["distinct"]:
+            if len(counter) != 6 or not _INT.issuperset(map(type, counter)):
+                raise ValueError(f"counter: expected 6 integers, found {counter!r}")
+            tracker = agg.counter = object.__new__(CountTracker)
+            (
+                tracker.start,
+                tracker.last,
+                tracker.area,
+                tracker.area2x2,
+                tracker.cmax,
+                tracker.cmin,
+            ) = counter
+        agg.time_range = None if row[4] is None else self.ranges[row[4]]
+        if cls is ActionAggregate or cls is WindowActionAggregate:
+            scalars = row[7:20]
+            if not _INTS.issuperset(map(type, scalars)):
+                raise TypeError(f"expected integers for {_ACTION_SCALARS}, found {scalars}")
+            (
+                agg.opened,
+                agg.interval_start,
+                agg.n,
+                agg.cont_n,
+                agg.adj_n,
+                agg.t_clip,
+                agg.adj_t,
+                agg.done_n,
+                agg.dmax,
+                agg.dmin,
+                agg.range_n,
+                agg.range_t,
+                agg.cur_sum,
+            ) = scalars
+            kinds = _KINDS
+            opened = agg.open = {(refs[r], kinds[k], c): s for r, k, c, s in row[20]}
+            if opened:
+                if not _INT.issuperset(map(type, opened.values())):
+                    raise TypeError("open: expected integer start times")
+                if not _STR.issuperset(type(k[2]) for k in opened):
+                    raise TypeError("open: expected string conn ids")
+            agg.starts = SortedList(opened.values()) if row[5] else None
+            if row[6]:
                 conns: dict[str, int] = {}
-                for key in agg.open:
+                for key in opened:
                     conns[key[2]] = conns.get(key[2], 0) + 1
                 agg.conns = conns
             else:
                 agg.conns = None
             if cls is WindowActionAggregate:
-                for f in _WINDOW_SCALARS:
-                    setattr(agg, f, _int(d[f]))
-                agg.log = deque((tuple(e) for e in d["log"]), agg.selection or None)
+                window = row[21:24]
+                if not _INT.issuperset(map(type, window)):
+                    raise TypeError(f"expected integers for {_WINDOW_SCALARS}, found {window}")
+                agg.window, agg.step, agg.selection = window
+                agg.log = deque([tuple(e) for e in row[24]], agg.selection or None)
+        else:
+            agg.mask = self.masks[row[6]]
+            agg.filter = None if row[7] is None else flt
+            scalars = row[8:21]
+            if not _INTS.issuperset(map(type, scalars)):
+                raise TypeError(f"expected integers for {_STATUS_SCALARS}, found {scalars}")
+            (
+                agg.opened,
+                agg.interval_start,
+                agg.n,
+                agg.cont_n,
+                agg.closed,
+                agg.adj_n,
+                agg.adj_t,
+                agg.dmax,
+                agg.dmin,
+                agg.range_n,
+                agg.range_t,
+                agg.cur_sum,
+                agg.eff_sum,
+            ) = scalars
+            opened = agg.open = {refs[k]: (s, since) for k, s, since in row[21]}
+            if opened and not _INT.issuperset(type(v) for pair in opened.values() for v in pair):
+                raise TypeError("open: expected integer times")
+            agg.tracked = {refs[k] for k in row[22]}
+            cont = agg.cont_since = {refs[k]: t for k, t in row[23]}
+            if cont and not _INT.issuperset(map(type, cont.values())):
+                raise TypeError("cont_since: expected integer times")
+            if row[5]:
+                start = agg.interval_start
+                agg.seg_starts = SortedList([max(s, start) for s, _ in opened.values()])
+                agg.sinces = SortedList([since for _, since in opened.values()])
+            else:
+                agg.seg_starts = agg.sinces = None
+            if cls is WindowStatusAggregate:
+                window = row[24:27]
+                if not _INT.issuperset(map(type, window)):
+                    raise TypeError(f"expected integers for {_WINDOW_SCALARS}, found {window}")
+                agg.window, agg.step, agg.selection = window
+                maxlen = agg.selection or None
+                agg.closed_log = deque([(_int(a), _int(b)) for a, b in row[27]], maxlen)
+                agg.entries = deque([_int(x) for x in row[28]])
         return agg
 
 
-@attrs.define
-class _Restart:
-    """A statistic whose definition changed: reopened at the restore time."""
+_INT = frozenset({int})
+_STR = frozenset({str})
+_KINDS = ActionKind.__members__
 
-    obj: ObjectRef
-    definition: _Definition
-    subscriptions: list[dict[str, Any]] = attrs.field(factory=list)
+
+def _indexes(ids: Any, n: int) -> list[int]:
+    """A list of row numbers, each in ``range(n)`` (checked in bulk)."""
+    if type(ids) is not list:
+        raise TypeError(f"expected a list of row numbers, found {_kind(ids)}")
+    if ids and (not _INT.issuperset(map(type, ids)) or min(ids) < 0 or max(ids) >= n):
+        raise IndexError(f"row numbers must be integers in 0..{n - 1}: {ids!r}")
+    return ids
 
 
 def _pool_in(
@@ -1696,160 +1959,218 @@ def _pool_in(
     profiles = _profiles_in(inp, _get(d, "profiles", list))
     filters = _filters_in(inp, _get(d, "filters", list))
     reader = _PoolIn(inp, d)
-    subs_data = _get(d, "subscriptions", list)
-    subscribed: set[int] = set()
-    for j, sd in enumerate(subs_data):
-        inp.at("pool", "subscriptions", j, "stat")
-        subscribed.add(_int(sd["stat"]))
+    ranges = reader.ranges
+    refs = reader.refs
+    inp.at("pool", "settings")
+    settings_table = [
+        NotificationSettings(mode=NotifyMode.__members__[m], insensitivity=i, frequency=f)
+        for m, i, f in _get(d, "settings", list)
+    ]
+    subs_rows = []
+    path = inp.path = ["pool", "subscriptions", 0]
+    sub_row = reader.row
+    for j, row in enumerate(_get(d, "subscriptions", list)):
+        path[2] = j
+        sd = sub_row("subscription", row)
+        if type(sd[2]) is not int or type(sd[5]) is not int:
+            raise TypeError("stat, next_send: expected integers")
+        subs_rows.append(sd)
+    n_stats = len(_get(d, "statistics", list))
+    inp.at("pool", "subscriptions")
+    subscribed = set(_indexes([sd[2] for sd in subs_rows], n_stats))
     at = now if now is not None else clock
     stats: list[Statistic | None] = []
     restarts: dict[int, _Restart] = {}
     #: one per saved aggregate: (aggregate, statistic, filter of its entry) or None
     aggs: list[tuple[Any, Statistic, Filter | None] | None] = []
-    warned: set[str] = set()
-    for i, sd in enumerate(_get(d, "statistics", list)):
-        inp.at("pool", "statistics", i)
-        obj = inp.ref(sd["object"])
-        st, configured = types[_int(sd["type"])]
-        saved = _Definition(
-            st=st,
-            prof=profiles[_int(sd["profile"])],
-            rng=_range_in(sd["range"]),
-            rng2=_range_in(sd["range2"]),
-            flt=None if sd["filter"] is None else filters[_int(sd["filter"])],
-            type_name=None,
-        )
-        rows = _get(sd, "aggregates", list)
-        last = _int(sd["last_requested"])
-        if not keep and i in subscribed and clock is not None:
-            last = max(last, clock)  # its subscriptions end when the snapshot was taken
+    resolved: dict[tuple[Any, ...], _Resolved] = {}
+    keep_ms = pool.keep
+    stat_table = pool.stats
+    path = inp.path = ["pool", "statistics", 0]
+    for i, row in enumerate(_get(d, "statistics", list)):
+        path[2] = i
+        (
+            obj_i,
+            type_i,
+            profile_i,
+            range_i,
+            range2_i,
+            filter_i,
+            opened,
+            next_reset,
+            last,
+            valid,
+            rows,
+        ) = reader.row("statistic", row)
+        obj = refs[obj_i]
+        if type(rows) is not list:
+            raise TypeError("aggregates: expected a list")
+        if not _INTS.issuperset((type(opened), type(next_reset), type(last))) or (
+            opened is None or last is None
+        ):
+            raise TypeError("opened, next_reset, last_requested: expected integers")
+        if not keep and clock is not None and i in subscribed and last < clock:
+            last = clock  # its subscriptions end when the snapshot was taken
         has_subs = keep and i in subscribed
-        if not has_subs and at is not None and last + pool.keep < at:
+        if not has_subs and at is not None and last + keep_ms < at:
             plan.dropped += 1  # its keep period passed in the gap
             pool._expired += 1
             stats.append(None)
             aggs.extend(None for _ in rows)
             continue
-        current = _current(pool, saved, configured, plan, warned)
-        key = _stat_key(obj, saved.st, saved.prof, saved.rng, saved.rng2, saved.flt)
-        if _stat_key(obj, current.st, current.prof, current.rng, current.rng2, current.flt) != key:
+        memo = (type_i, profile_i, range_i, range2_i, filter_i)
+        res = resolved.get(memo)
+        if res is None:
+            st, configured = types[type_i]
+            saved = _Definition(
+                st=st,
+                prof=profiles[profile_i],
+                rng=None if range_i is None else ranges[range_i],
+                rng2=None if range2_i is None else ranges[range2_i],
+                flt=None if filter_i is None else filters[filter_i],
+            )
+            current = _current(pool, saved, configured, plan)
+            key = _key_definition(saved.st, saved.prof, saved.rng, saved.rng2, saved.flt)
+            now_key = _key_definition(
+                current.st, current.prof, current.rng, current.rng2, current.flt
+            )
+            cst = current.st
+            res = resolved[memo] = _Resolved(
+                current=current,
+                key=_HashedTuple(key) if now_key == key else None,
+                time_varying=time_varying(cst.category, cst.subject),
+                derived=cst.category in _DERIVED_CATEGORIES,
+            )
+        current = res.current
+        if res.key is None:
             restarts[i] = _Restart(obj=obj, definition=current)
             if not has_subs:
                 plan.dropped += 1
             stats.append(None)
             aggs.extend(None for _ in rows)
             continue
-        try:
-            tz = pool._zone(current.prof, obj)
-        except LocalProtocolError as exc:
-            raise inp.fail(str(exc)) from exc
-        cur_st = current.st
+        tz = res.zones.get(obj.tenant)
+        if tz is None:
+            try:
+                tz = res.zones[obj.tenant] = pool._zone(current.prof, obj)
+            except LocalProtocolError as exc:
+                raise inp.fail(str(exc)) from exc
         stat = Statistic(
-            key=key,
+            key=StatKey(object=obj, definition=res.key),
             object=obj,
-            stat_type=cur_st,
+            stat_type=current.st,
             profile=current.prof,
             tz=tz,
             time_range=current.rng,
             time_range2=current.rng2,
-            opened=_int(sd["opened"]),
+            opened=opened,
             main=None,
-            next_reset=_opt_int(sd["next_reset"]),
+            next_reset=next_reset,
             last_requested=last,
-            time_varying=time_varying(cur_st.category, cur_st.subject),
-            valid=bool(sd["valid"]),
+            time_varying=res.time_varying,
+            valid=bool(valid),
         )
         terms: list[tuple[int, Any]] = []
-        for k, row in enumerate(rows):
-            inp.at("pool", "statistics", i, "aggregates", k)
-            agg = reader.aggregate(row, current.flt)
-            role = row["role"]
-            if role == "main":
-                stat.main = agg
-            elif role == "rel":
-                stat.rel = agg
-            elif role.startswith("extra:"):
-                stat.extra[role[6:]] = agg
-            elif role.startswith("term:"):
-                terms.append((int(role[5:]), agg))
-            else:
-                raise ValueError(f"unknown aggregate role {role!r}")
-            aggs.append((agg, stat, current.flt if row["filtered"] else None))
-        inp.at("pool", "statistics", i)
+        flt = current.flt
+        k = 0
+        try:
+            for k, agg_row in enumerate(rows):  # noqa: B007 - k names the failing row
+                agg = reader.aggregate(agg_row, flt)
+                role = agg_row[1]
+                if role == "main":
+                    stat.main = agg
+                elif role == "rel":
+                    stat.rel = agg
+                elif role.startswith("extra:"):
+                    stat.extra[role[6:]] = agg
+                elif role.startswith("term:"):
+                    terms.append((int(role[5:]), agg))
+                else:
+                    raise ValueError(f"unknown aggregate role {role!r}")
+                aggs.append((agg, stat, flt if agg_row[2] else None))
+        except _ERRORS:
+            inp.path = [*path, "aggregates", k]
+            raise
         if stat.main is None:
             raise ValueError("no main aggregate")
-        _finish_statistic(pool, stat, terms)
-        if key in pool.stats:
-            raise inp.fail(f"statistic saved twice ({obj}, {cur_st.name!r})")
-        pool.stats[key] = stat
+        if res.derived or terms:
+            _finish_statistic(pool, stat, terms)
+        stat_table[stat.key] = stat
         stats.append(stat)
-    plan.statistics = len(pool.stats)
+    if len(stat_table) != sum(1 for s in stats if s is not None):
+        raise inp.fail("a statistic is saved twice")
+    plan.statistics = len(stat_table)
     # -- routing entries: one per aggregate ----------------------------------
     entries = [
         None if x is None else _Entry(agg=x[0], stat=x[1], media=x[1].stat_type.media, filter=x[2])
         for x in aggs
     ]
 
-    def pick(ids: Iterable[Any]) -> list[_Entry]:
-        return [e for e in (entries[_int(x)] for x in ids) if e is not None]
+    n_entries = len(entries)
+
+    def pick(ids: Any) -> list[_Entry]:
+        return [e for e in (entries[x] for x in _indexes(ids, n_entries)) if e is not None]
 
     inp.at("pool", "by_target")
-    kinds_by_name = ActionKind.__members__
     for r, kinds in d["by_target"]:
         table = {}
         for kind, ids in kinds:
             lst = pick(ids)
             if lst:
-                table[kinds_by_name[kind]] = lst
+                table[_KINDS[kind]] = lst
         if table:
-            pool._by_target[inp.ref(r)] = table
+            pool._by_target[refs[r]] = table
     for name in ("by_member", "by_group"):
         inp.at("pool", name)
         index = pool._by_member if name == "by_member" else pool._by_group
         for r, ids in d[name]:
             lst = pick(ids)
             if lst:
-                index[inp.ref(r)] = lst
+                index[refs[r]] = lst
     inp.at("pool", "open_routes")
     for (r, kind, conn), ids in d["open_routes"]:
         lst = pick(ids)
         if lst:
-            pool._open_routes[(inp.ref(r), kinds_by_name[kind], str(conn))] = lst
+            pool._open_routes[(refs[r], _KINDS[kind], str(conn))] = lst
     inp.at("pool", "since_login")
     for r, ids in d["since_login"]:
-        kept = [s for s in (stats[_int(x)] for x in ids) if s is not None]
+        kept = [s for s in (stats[x] for x in _indexes(ids, n_stats)) if s is not None]
         if kept:
-            pool._since_login[inp.ref(r)] = kept
+            pool._since_login[refs[r]] = kept
     inp.at("pool", "filtered")
-    pool._filtered = {inp.ref(r) for r in d["filtered"]}
+    pool._filtered = {refs[r] for r in d["filtered"]}
     # -- subscriptions -------------------------------------------------------
     subs: list[Subscription | None] = []
-    for j, sd in enumerate(subs_data):
-        inp.at("pool", "subscriptions", j)
-        saved_at = _int(sd["stat"])
-        owner = stats[saved_at]
-        settings = NotificationSettings(
-            mode=NotifyMode.__members__[sd["mode"]],
-            insensitivity=sd["insensitivity"],
-            frequency=sd["frequency"],
-        )
-        ref_id = _id_in(sd["ref_id"])
-        subscriber = sd["subscriber"]
-        if type(subscriber) is not str:
-            raise TypeError(f"subscriber: expected a string, found {subscriber!r}")
+    sub_table = pool.subscriptions
+    path = inp.path = ["pool", "subscriptions", 0]
+    for j, (subscriber, ref_id, saved_at, settings_i, last_value, next_send) in enumerate(
+        subs_rows
+    ):
+        path[2] = j
         if not keep:
             plan.subscriptions_dropped += 1
             subs.append(None)
             continue
+        owner = stats[saved_at]
+        if type(settings_i) is not int or settings_i < 0:
+            raise IndexError(f"settings: bad row number {settings_i!r}")
+        settings = settings_table[settings_i]
+        if type(ref_id) not in (str, int):
+            ref_id = _id_in(ref_id)
+        if type(subscriber) is not str:
+            raise TypeError(f"subscriber: expected a string, found {subscriber!r}")
+        if last_value is not None and type(last_value) not in (int, float):
+            last_value = inp.value(last_value)
         if owner is None:  # its statistic restarts: reopened at the restore time
-            restarts[saved_at].subscriptions.append(
-                {
-                    "subscriber": subscriber,
-                    "ref_id": ref_id,
-                    "settings": settings,
-                    "last_value": inp.value(sd["last_value"]),
-                }
-            )
+            if saved_at in restarts:
+                restarts[saved_at].subscriptions.append(
+                    {
+                        "subscriber": subscriber,
+                        "ref_id": ref_id,
+                        "settings": settings,
+                        "last_value": last_value,
+                    }
+                )
             subs.append(None)
             continue
         sub = Subscription(
@@ -1857,57 +2178,81 @@ def _pool_in(
             ref_id=ref_id,
             statistic=owner,
             settings=settings,
-            last_value=inp.value(sd["last_value"]),
-            next_send=_int(sd["next_send"]),
+            last_value=last_value,
+            next_send=next_send,
         )
-        if (subscriber, ref_id) in pool.subscriptions:
-            raise inp.fail(f"subscription ({subscriber!r}, {ref_id!r}) saved twice")
-        pool.subscriptions[(subscriber, ref_id)] = sub
+        sub_table[(subscriber, ref_id)] = sub
         owner.subscriptions.append(sub)
         if settings.mode is NotifyMode.CHANGES:
             owner.changes_subscriptions += 1
         subs.append(sub)
-    plan.subscriptions = len(pool.subscriptions)
+    if len(sub_table) != sum(1 for s in subs if s is not None):
+        raise inp.fail("a subscription (subscriber, ref id) is saved twice")
+    plan.subscriptions = len(sub_table)
     plan.restarted = list(restarts.values())
     # -- schedules (sequence numbers renumbered, order kept) ------------------
     seq = 0
     inp.at("pool", "resets")
     resets = []
-    for x in d["resets"]:
-        due = stats[_int(x)]
+    for x in _indexes(d["resets"], n_stats):
+        due = stats[x]
         if due is not None and due.next_reset is not None:
             resets.append((due.next_reset, seq, due))
             seq += 1
     pool._resets = resets
     inp.at("pool", "periodic")
+    n_subs = len(subs)
     periodic = []
-    for x in d["periodic"]:
-        sending = subs[_int(x)]
+    for x in _indexes(d["periodic"], n_subs):
+        sending = subs[x]
         if sending is not None:
             periodic.append((sending.next_send, seq, sending))
             seq += 1
     pool._periodic = periodic
     inp.at("pool", "ticking")
-    pool._ticking = {s: None for s in (subs[_int(x)] for x in d["ticking"]) if s is not None}
+    ticking = (subs[x] for x in _indexes(d["ticking"], n_subs))
+    pool._ticking = {s: None for s in ticking if s is not None}
     inp.at("pool", "expiry")
     expiry = []
     listed: set[int] = set()
-    for _t, x in d["expiry"]:
-        waiting = stats[_int(x)]
+    expiring = _get(d, "expiry", list)
+    for x in _indexes([e[1] for e in expiring], n_stats):
+        waiting = stats[x]
         if waiting is not None and not waiting.subscriptions:
             expiry.append((waiting.last_requested, seq, waiting.key))
             listed.add(id(waiting))
             seq += 1
-    for stat in pool.stats.values():  # subscriptions dropped: unsubscribed now
+    for stat in stat_table.values():  # subscriptions dropped: unsubscribed now
         if not stat.subscriptions and id(stat) not in listed:
             expiry.append((stat.last_requested, seq, stat.key))
             seq += 1
     pool._expiry = SortedList(expiry)
     pool._expiry_entry = {e[2]: e for e in expiry}
     inp.at("pool", "dirty")
-    pool._dirty = {s: None for s in (stats[_int(x)] for x in d["dirty"]) if s is not None}
+    dirty = (stats[x] for x in _indexes(d["dirty"], n_stats))
+    pool._dirty = {s: None for s in dirty if s is not None}
     pool._seq = itertools.count(seq)
     return plan
+
+
+class _HashedTuple(tuple):  # type: ignore[type-arg]
+    """A statistic's key definition, shared by every statistic of one
+    definition, whose hash (a walk over nested tuples of names) is computed
+    once. Equal to, and hashing like, the plain tuple :meth:`Pool.open` builds."""
+
+    _hash: int
+
+    def __new__(cls, items: Iterable[Any]) -> _HashedTuple:
+        self = super().__new__(cls, items)
+        self._hash = tuple.__hash__(self)
+        return self
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
+#: Categories whose statistics carry more than their aggregates (rebuilt on restore).
+_DERIVED_CATEGORIES = frozenset({Category.Formula, *STATE_CATEGORIES})
 
 
 def _finish_statistic(pool: Pool, stat: Statistic, terms: list[tuple[int, Any]]) -> None:

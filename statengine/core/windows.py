@@ -45,8 +45,9 @@ class WindowActionAggregate(ActionAggregate):
         selection: int = 0,
         ordered: bool = False,
         time_range: Any = None,
+        distinct: bool = False,
     ) -> None:
-        super().__init__(opened, ordered=ordered, time_range=time_range)
+        super().__init__(opened, ordered=ordered, time_range=time_range, distinct=distinct)
         self.window, self.step, self.selection = window, step, selection
         #: ("s", start) | ("e", start, end) | ("i", start, end, momentary), time ordered
         self.log: deque[tuple[Any, ...]] = deque(maxlen=selection or None)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -146,15 +145,12 @@ def test_same_seed_same_stream() -> None:
     assert first != list(generate_stream(center, seed=8, events=2000))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="voice.logout() refreshes the place only when the agent leaves it: "
-    "the place rule's 'voice logged in' changed all the same",
-)
 def test_logout_refreshes_the_place_of_an_agent_with_media_there() -> None:
-    """Found by the generated streams (T-Server outage + Interaction Server
-    outage): an agent logged out of the voice DN (here by a re-registration)
-    who still has a partial at the place leaves the place's status stale."""
+    """Found by the generated streams (a T-Server outage after an Interaction
+    Server outage): an agent logged out of the voice DN (here by a
+    re-registration) who still has a partial at the place changes the place
+    rule's "voice logged in" although no DN status changes: the place must
+    be recomputed all the same."""
     center = make_center(agents=2, queues=1)
     engine = Engine(center)
     t = 1_000_000

@@ -178,10 +178,10 @@ def statistic(draw: st.DrawFn) -> tuple[StatType, Any, str | None, str | None]:
     return StatType.from_definition(definition), (otype, obj), rng, rng2
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 10_000),
-    stats=st.lists(statistic(), min_size=3, max_size=8),
+    stats=st.lists(statistic(), min_size=2, max_size=6),
     reset_minutes=st.sampled_from(RESET_MINUTES),
     open_at=st.integers(0, 300),
     checks=st.lists(st.integers(301, 1500), min_size=1, max_size=2, unique=True),

@@ -1,0 +1,20 @@
+"""``python -m benchmarks throughput ...``: run a benchmark scenario."""
+
+from __future__ import annotations
+
+import sys
+
+from benchmarks import engine_throughput
+
+SCENARIOS = {"throughput": engine_throughput.main}
+
+
+def main() -> None:
+    if len(sys.argv) < 2 or sys.argv[1] not in SCENARIOS:
+        print(f"usage: python -m benchmarks {{{','.join(SCENARIOS)}}} [options]")
+        raise SystemExit(2)
+    SCENARIOS[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()
