@@ -23,7 +23,8 @@ Definitions (rely on these):
 * ``queue_ms``: total time on ACD queue waiting lists (every stay, also after
   a ring-no-answer or a transfer to a queue); zero when an agent was free at
   once. This is the wait of queueing theory (Erlang C/A ``W``, Little's law).
-* ``ring_ms``: total ringing time at agents, every attempt.
+* ``ring_ms``: total ringing time at agents, every attempt (outbound: the
+  dialing time).
 * ``talk_ms``: the customer connected to an agent and not on hold, conference
   time included; ``hold_ms``: on hold, consultations included;
   ``acw_ms``: after-call work of every agent after their part of this call.

@@ -1055,7 +1055,8 @@ class VoiceSimulator:
         number = f"9{1_000_000_000 + self._bits(32)}"
         call = Call(conn, CallKind.OUTBOUND, agent.dn, now, number)
         call.agent = agent
-        call.state = RINGING
+        call.state = RINGING  # dialing: counted as ring time
+        call.ring_at = now
         self._active[conn] = call
         self._call_event(ev.Dialing, agent.dn, conn, other_dn=number, call_type=_OUT)
         self._call_event(ev.NetworkReached, agent.dn, conn, call_type=_OUT)
@@ -1068,6 +1069,7 @@ class VoiceSimulator:
         agent = call.agent
         assert agent is not None
         self._call_event(ev.Established, agent.dn, call.conn, call_type=_OUT)
+        call.ring_ms += now - call.ring_at
         call.state = TALKING
         call.answered = call.seg = now
         call.answered_by = agent.emp
@@ -1080,6 +1082,7 @@ class VoiceSimulator:
         agent = call.agent
         assert agent is not None
         self._call_event(ev.Released, agent.dn, call.conn)
+        call.ring_ms += now - call.ring_at
         call.state = DONE
         call.outcome = Outcome.NO_ANSWER
         call.ended = now

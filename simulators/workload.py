@@ -8,6 +8,7 @@ refuses impossible models **before** anything runs, with a
 probabilities outside [0, 1], unknown distributions, a queue that receives
 calls but that no scheduled agent can serve, a shift that ends before it
 starts, overlapping shifts, durations the engine's stuck-call guard would cut.
+The checks themselves live in :mod:`simulators._voice_config`.
 
 Traffic shapes follow ``shared/QUEUEING.md`` §C: an inhomogeneous Poisson
 process whose rate is piecewise constant per local 15-minute interval, times a

@@ -122,12 +122,15 @@ from statengine.core.state import (
     AgentState,
     Call,
     Device,
+    DNState,
+    GroupState,
     Leg,
     MediaChannel,
     MembershipChange,
     Model,
     Partial,
     PlaceState,
+    StagingArea,
     StatusChange,
 )
 from statengine.core.stattypes import (
@@ -153,6 +156,7 @@ __all__ = [
     "VERSION",
     "RestoreReport",
     "Restored",
+    "check_fields",
     "check_format",
     "restore_engine",
     "snapshot_engine",
@@ -257,6 +261,7 @@ def snapshot_engine(engine: Engine) -> dict[str, Any]:
 
 
 def _snapshot(engine: Engine) -> dict[str, Any]:
+    check_fields()
     model = engine._model
     if model.dirty_devices or model.dirty_places or model.dirty_agents:
         raise SnapshotError("the engine is in the middle of an event: snapshot between calls")
@@ -344,8 +349,9 @@ def _restore(
     gap = now is not None and clock is not None and now > clock
     keep = (not gap) if keep_subscriptions is None else keep_subscriptions
     engine = Engine(config, strict=strict, now=clock, settings=settings, profile=profile)
-    inp = _In(data)
+    inp = _In()
     try:
+        inp.read_refs(data)
         _engine_in(inp, engine, data)
         _model_in(inp, engine._model, _get(data, "model", dict))
         plan = _pool_in(inp, engine, _get(data, "pool", dict), keep=keep, clock=clock, now=now)
@@ -362,15 +368,23 @@ def _restore(
         return Restored(engine=engine, report=plan.report(clock, engine._now, (), None))
     target = now if now is not None else clock
     lost: tuple[str, ...] = ()
+    result = None
     if gap:
         lost = _lose_links(engine, clock)
         plan.n_reset = _fast_forward(engine._pool, clock, target)
-        engine.advance(target)
+        result = engine.advance(target)  # takes the batch: link loss, resets, tick
     reopened = _reopen(engine, plan, target)
-    result = None
-    if gap or reopened:
-        result = engine._take(target)
-        result = attrs.evolve(result, notifications=(*result.notifications, *reopened))
+    if reopened or (result is not None and engine._pool.out):
+        late = engine._take(target)  # what reopening queued (INVALID values ...)
+        first = result or late
+        result = attrs.evolve(
+            first,
+            notifications=(
+                *(result.notifications if result is not None else ()),
+                *late.notifications,
+                *reopened,
+            ),
+        )
     return Restored(engine=engine, report=plan.report(clock, target, lost, result))
 
 
@@ -545,12 +559,14 @@ class _Out:
 class _In:
     """Decoding context: the ref table, devices by ref, and the current path."""
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    def __init__(self) -> None:
         self.path: list[Any] = []
         self.refs: list[ObjectRef] = []
         self.devices: dict[ObjectRef, Device] = {}
         #: device ref -> its open actions in order (to resolve status actions)
         self.open_lists: dict[ObjectRef, list[Action]] = {}
+
+    def read_refs(self, data: Mapping[str, Any]) -> None:
         self.at("refs")
         rows = _get(data, "refs", list)
         types = ObjectType.__members__
@@ -854,6 +870,7 @@ def _model_out(out: _Out, m: Model) -> dict[str, Any]:
             "id": ixn_id,
             "media": ixn.media,
             "submitted": ixn.submitted,
+            "link": ixn.link,
             "waiting_in": ixn.waiting_in,
             "last_queue": ixn.last_queue,
             "user_data": dict(ixn.user_data),
@@ -1128,6 +1145,7 @@ def _model_in(inp: _In, m: Model, d: Mapping[str, Any]) -> None:
             ixn_id=idd.get("ixn_id", idd["id"]),
             media=idd["media"],
             submitted=_int(idd["submitted"]),
+            link=idd["link"],
             waiting_in=idd["waiting_in"],
             last_queue=idd["last_queue"],
             user_data=dict(idd["user_data"]),
@@ -1240,6 +1258,7 @@ _SCHEMAS: dict[str, tuple[str, ...]] = {
         "ref_id",
         "stat",
         "settings",
+        "stat_type",
         "last_value",
         "next_send",
     ),
@@ -1279,6 +1298,70 @@ def _known_slots(cls: type) -> set[str]:
         if cls is WindowActionAggregate:
             known |= set(_WINDOW_SCALARS) | set(_WINDOW_ACTION_OTHER)
     return known
+
+
+#: The fields of every class whose state a snapshot saves (or rebuilds from
+#: the configuration and the definitions). A class that gains a field makes
+#: :func:`snapshot_engine` refuse to run until the field is saved here and
+#: listed: no state is ever silently lost. Checked once per process.
+_KNOWN_FIELDS: dict[type, frozenset[str]] = {
+    cls: frozenset(names.split())
+    for cls, names in {
+        Model: "config links link_up dns dns_by_id dns_by_switch places agents agent_by_login "
+        "groups groups_by_skill groups_by_login virtual_groups queue_groups_of calls "
+        "interactions staging stuck_limits deadlines _seq actions changes memberships now "
+        "dirty_devices dirty_places dirty_agents",
+        Device: "ref link monitored open status since status_action place",
+        StagingArea: "ref link monitored open status since status_action place",
+        DNState: "ref link monitored open status since status_action place cfg mediation agent "
+        "mode pending_acw sticky legs login_queue acw_queue",
+        MediaChannel: "ref link monitored open status since status_action place media agent_id "
+        "capacity ready interactions reasons",
+        Leg: "conn_id state call_type talk held queue",
+        Partial: "link agent place channels",
+        PlaceState: "ref cfg dns channels status since status_action agents groups",
+        AgentState: "ref cfg skills voice_dns partials status since status_action groups",
+        GroupState: "ref members counts expression origination_dns",
+        Call: "conn_id waiting_on entered distributed_from distributed_entered parties ani dnis "
+        "user_data treatment_started",
+        Interaction: "ixn_id media submitted link waiting_in last_queue user_data channels",
+        Pool: "model stat_types profiles time_ranges zones filters keep granularity stats "
+        "subscriptions out _by_target _open_routes _by_member _by_group _static_targets "
+        "_resets _periodic _ticking _next_tick _expiry _expiry_entry _dirty _filtered "
+        "_since_login _validity_dirty _seq _expired",
+        _Entry: "agg stat media filter",
+        Statistic: "key object stat_type profile tz time_range time_range2 opened main rel extra "
+        "formula terms state next_reset last_requested subscriptions changes_subscriptions "
+        "time_varying valid",
+        Term: "category owner main time_range",
+        Subscription: "subscriber ref_id statistic settings stat_type last_value next_send",
+        NotificationSettings: "mode insensitivity frequency",
+        TimeProfile: "name kind spec resets zone window step count",
+    }.items()
+}
+_checked = False
+
+
+def check_fields() -> None:
+    """Refuse to snapshot state this module does not know how to save.
+
+    Raises:
+        InternalError: a saved class has a field (or an aggregate a slot)
+            missing from :data:`_KNOWN_FIELDS` / the aggregate field lists.
+    """
+    global _checked
+    if _checked:
+        return
+    for cls, known in _KNOWN_FIELDS.items():
+        fields = {f.name for f in attrs.fields(cls)}
+        if fields != known:
+            raise InternalError(
+                f"{cls.__name__} fields changed (new: {sorted(fields - known)}, gone: "
+                f"{sorted(known - fields)}): the snapshot would not save them; update "
+                "statengine/core/snapshot.py (and its VERSION if the format changes)"
+            )
+    _check_slots()
+    _checked = True
 
 
 def _check_slots() -> None:
@@ -1463,7 +1546,6 @@ def _stat_filter(stat: Statistic, entries: Mapping[int, _Entry]) -> Filter | Non
 
 
 def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
-    _check_slots()
     po = _PoolOut(out, pool)
     entries = _entries_of(pool)
     stats = list(pool.stats.values())
@@ -1531,6 +1613,7 @@ def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
                 ref_id,
                 stat_ids[id(sub.statistic)],
                 po.notify(sub.settings),
+                sub.stat_type,
                 last,
                 sub.next_send,
             ]
@@ -1972,8 +2055,8 @@ def _pool_in(
     for j, row in enumerate(_get(d, "subscriptions", list)):
         path[2] = j
         sd = sub_row("subscription", row)
-        if type(sd[2]) is not int or type(sd[5]) is not int:
-            raise TypeError("stat, next_send: expected integers")
+        if type(sd[2]) is not int or type(sd[6]) is not int or type(sd[4]) is not str:
+            raise TypeError("stat, next_send: expected integers; stat_type: a string")
         subs_rows.append(sd)
     n_stats = len(_get(d, "statistics", list))
     inp.at("pool", "subscriptions")
@@ -2143,7 +2226,7 @@ def _pool_in(
     subs: list[Subscription | None] = []
     sub_table = pool.subscriptions
     path = inp.path = ["pool", "subscriptions", 0]
-    for j, (subscriber, ref_id, saved_at, settings_i, last_value, next_send) in enumerate(
+    for j, (subscriber, ref_id, saved_at, settings_i, name, last_value, next_send) in enumerate(
         subs_rows
     ):
         path[2] = j
@@ -2168,6 +2251,7 @@ def _pool_in(
                         "subscriber": subscriber,
                         "ref_id": ref_id,
                         "settings": settings,
+                        "stat_type": name,
                         "last_value": last_value,
                     }
                 )
@@ -2178,6 +2262,7 @@ def _pool_in(
             ref_id=ref_id,
             statistic=owner,
             settings=settings,
+            stat_type=name,
             last_value=last_value,
             next_send=next_send,
         )

@@ -462,7 +462,9 @@ def _end_leg(
         if leg.held:
             hold = model.end(dn, K.CallOnHold, t, leg.conn_id)
             assert hold is not None
-            model.instant(dn, K.CallAbandonedFromHold, t, hold, start=hold.start)
+            if call_state not in (ev.CallState.Transferred, ev.CallState.Conferenced):
+                # the agent handing a held caller over has not lost the call
+                model.instant(dn, K.CallAbandonedFromHold, t, hold, start=hold.start)
         assert leg.talk is not None
         talk = model.end(dn, leg.talk, t, leg.conn_id)
         assert talk is not None

@@ -734,7 +734,6 @@ FLOWS: dict[str, list[Step]] = {
             e(ev.Released, 40, dn="5001", conn_id="c1", call_state=CS.Transferred),
             [
                 "-CallOnHold@5001/c1 20s",
-                "!CallAbandonedFromHold@5001/c1 20s",
                 "-CallInbound@5001/c1 30s",
                 "!CallInboundCompleted@5001/c1 30s",
                 "!CallTransferMade@5001/c1",
@@ -837,7 +836,6 @@ FLOWS: dict[str, list[Step]] = {
             e(ev.Released, 23, dn="5001", conn_id="c1", call_state=CS.Transferred),
             [
                 "-CallOnHold@5001/c1 3s",
-                "!CallAbandonedFromHold@5001/c1 3s",
                 "-CallInbound@5001/c1 11s",
                 "!CallInboundCompleted@5001/c1 11s",
                 "!CallTransferMade@5001/c1",

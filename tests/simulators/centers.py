@@ -97,6 +97,81 @@ talk = {{ dist = "exponential", mean = 60 }}
 """
 
 
+#: edge cases on the example center: swapped seats, a night shift across
+#: midnight followed back-to-back by a day shift, agents on for the whole run,
+#: a DST change (29 March 2026), calls cleared after max_wait, heavy RONA,
+#: transfers to several queues
+EDGES = """
+[simulation]
+start = "2026-03-27T20:00:00"
+duration = "{duration}"
+[simulation.seats]
+"1001" = "5010"
+"1010" = "5001"
+[simulation.calls]
+ring = {{ dist = "exponential", mean = 8 }}
+talk = {{ dist = "lognormal", mean = 150, cv = 1.2 }}
+patience = {{ dist = "lognormal", mean = 200, cv = 1.5 }}
+acw_probability = 0.5
+acw = {{ dist = "exponential", mean = 20 }}
+hold_probability = 0.2
+consult_probability = 0.1
+transfer_probability = 0.1
+attended_transfer = 0.7
+conference_probability = 0.1
+rona_probability = 0.1
+rona_timeout = 12
+max_wait = 300
+[simulation.queues.8001]
+skill = "Sales"
+min_level = 3
+transfer_queues = ["8002"]
+[simulation.queues.8002]
+skill = "Support"
+min_level = 5
+transfer_queues = ["8001", "8002"]
+[[simulation.arrivals]]
+dn = "9000"
+rate = 60
+route = {{ "8001" = 1, "8002" = 2 }}
+route_delay = {{ dist = "exponential", mean = 4 }}
+[[simulation.arrivals]]
+dn = "8001"
+profile = {{ "06:00" = 30, "22:00" = 5 }}
+[[simulation.shifts]]
+agents = ["1001", "1006"]
+start = "22:00"
+end = "30:00"
+breaks = [{{ at = "26:00", duration = 600, reason = "Night" }}]
+[[simulation.shifts]]
+agents = ["1001", "1006"]
+start = "06:00"
+end = "14:00"
+days = ["Sat", "Sun", "Mon"]
+[[simulation.shifts]]
+agents = ["1002", "1003", "1007", "1008"]
+start = "08:00"
+end = "20:00"
+breaks = [
+    {{ at = "12:00", duration = {{ dist = "uniform", low = 600, high = 2400 }}, reason = "Lunch" }},
+]
+[[simulation.shifts]]
+agents = ["1004", "1009"]
+[simulation.not_ready]
+per_hour = 2
+[simulation.outbound]
+per_hour = 2
+answer_probability = 0.5
+[simulation.internal]
+per_hour = 2
+"""
+
+
+def edges(duration: str = "40h") -> Config:
+    """configs/example.toml with :data:`EDGES`, from Friday 27 March 2026 20:00."""
+    return parse_config(example_text() + EDGES.format(duration=duration))
+
+
 def all_flows(duration: str = "10h", extra: str = "") -> Config:
     """configs/example.toml with every flow of the voice model switched on."""
     return parse_config(example_text() + ALL_FLOWS.format(duration=duration) + extra)

@@ -74,3 +74,26 @@ def test_same_seed_same_records() -> None:
     b = create_simulator(config, seed=1)
     assert list(a.events()) == list(b.events())
     assert a.records == b.records
+
+
+def test_simulators_use_no_clock_and_no_global_random() -> None:
+    """Determinism by construction: randomness only from the rng they are given."""
+    import ast
+
+    import simulators
+
+    root = Path(simulators.__file__).parent
+    problems = []
+    for path in sorted(root.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module in {"random", "time"}:
+                problems.append(f"{path.name}:{node.lineno} imports from {node.module}")
+            if isinstance(node, ast.Import) and any(a.name == "time" for a in node.names):
+                problems.append(f"{path.name}:{node.lineno} imports time")
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                if node.value.id == "random" and node.attr != "Random":
+                    problems.append(f"{path.name}:{node.lineno} uses random.{node.attr}")
+                clock = {"now", "utcnow", "today", "time", "monotonic", "perf_counter"}
+                if node.value.id in {"datetime", "date", "time"} and node.attr in clock:
+                    problems.append(f"{path.name}:{node.lineno} reads a clock ({node.attr})")
+    assert problems == []

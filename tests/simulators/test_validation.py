@@ -158,10 +158,14 @@ def _check_erlang_a(
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("agents", "rho", "patience"), [(5, 0.95, 120.0), (20, 1.10, 180.0), (20, 0.85, 60.0)]
+    ("agents", "rho", "patience"), [(5, 0.95, 120.0), (5, 1.10, 180.0), (20, 0.85, 60.0)]
 )
 def test_erlang_a(agents: int, rho: float, patience: float) -> None:
-    """Abandonment rate and service level within 1 point, 5 seeds of 100,000 calls."""
+    """Abandonment rate and service level within 1 point, 5 seeds of 100,000 calls.
+
+    Per-seed standard deviations of SL at 100,000 calls: 0.3-0.4 point for
+    these cases; 0.9 point for 20 agents at rho = 1.1 (too noisy for 1 point
+    over 5 seeds, hence 5 agents for the overloaded case)."""
     _check_erlang_a(agents, rho, patience, 100_000, seeds=range(1, 6), tol=0.01)
 
 

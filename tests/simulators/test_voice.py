@@ -17,7 +17,7 @@ from statengine.core import events as ev
 from statengine.errors import LocalProtocolError
 from statengine.streams import write_stream
 
-from .centers import all_flows, large, mmc
+from .centers import all_flows, edges, large, mmc
 
 
 def _feed_all(engine: Engine, events: Iterable[ev.Event]) -> list[ev.Event]:
@@ -166,6 +166,8 @@ def test_records_agree_with_the_events() -> None:
             assert r.ended_ms is not None
             assert r.queue_ms + r.ring_ms <= r.ended_ms - r.arrival_ms
         assert min(r.queue_ms, r.ring_ms, r.talk_ms, r.hold_ms, r.acw_ms) >= 0
+        end = r.ended_ms if r.ended_ms is not None else sim.end_ms
+        assert r.queue_ms + r.ring_ms + r.talk_ms + r.hold_ms <= end - r.arrival_ms
     answered = sum(1 for r in inbound if r.answered_ms is not None)
     assert answered == stats.calls_answered
     assert sum(1 for r in inbound if r.abandoned) == stats.calls_abandoned
@@ -311,3 +313,36 @@ def test_mmc_stream_is_valid_and_simple(tmp_path: Path) -> None:
     assert write_stream(tmp_path / "mmc.jsonl", create_simulator(config, seed=1).events()) == sum(
         kinds.values()
     )
+
+
+def test_edge_cases_are_accepted() -> None:
+    """Night and back-to-back shifts, DST, swapped seats, clearing, heavy RONA."""
+    # Saturday 20:00 to Sunday 10:00: the night shift, the DST change at 01:00
+    # and the back-to-back day shift from 06:00
+    config = with_simulation(edges("14h"), start="2026-03-28T20:00:00")
+    sim = create_simulator(config, seed=1)
+    engine = Engine(config)
+    events = _feed_all(engine, sim.events())
+    kinds = _kinds(events)
+    assert engine.statistics().events_refused == 0
+    assert kinds["Released(Dropped)"] > 0
+    outcomes = Counter(r.outcome for r in sim.records)
+    assert outcomes[Outcome.CLEARED] == kinds["Released(Dropped)"]
+    # seats from [simulation.seats]
+    logins = {e.agent_id: e.dn for e in events if isinstance(e, ev.AgentLogin)}
+    assert logins["7001"] == "5010"
+    assert "5001" not in logins.values()  # the seat of 1010, who has no shift
+    # night shift 22:00-06:00 then day shift 06:00-14:00: logged in once, never out
+    agent_7001 = [type(e).__name__ for e in events if getattr(e, "agent_id", "") == "7001"]
+    assert agent_7001.count("AgentLogin") == 1
+    assert "AgentLogout" not in agent_7001
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(5))
+def test_edge_cases_over_many_seeds(seed: int) -> None:
+    config = edges("5d")
+    engine = Engine(config)
+    _feed_all(engine, create_simulator(config, seed=seed).events())
+    assert engine.statistics().events_refused == 0
+    assert engine.statistics().stuck_calls_cleaned == 0

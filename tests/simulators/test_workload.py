@@ -382,3 +382,17 @@ def test_validated_mmc_config_is_what_it_says() -> None:
     assert work.queues["8000"].handling.patience is None
     assert len(work.agents) == 3
     assert all(a.shifts[0].logout_ms is None for a in work.agents)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected_ms"),
+    [
+        ("2026-03-02T08:00:00", 1_772_438_400_000),  # TOML local date-time, London (= UTC)
+        ("2026-03-02T08:00:00+01:00", 1_772_434_800_000),  # an offset is taken as is
+        ("2026-03-02", 1_772_409_600_000),  # a date: local midnight
+        ('"2026-03-02T08:00"', 1_772_438_400_000),  # an ISO string
+    ],
+)
+def test_start_forms(value: str, expected_ms: int) -> None:
+    config = parse_config(example_text() + f"\n[simulation]\nstart = {value}\n")
+    assert SimulationSettings.from_config(config).start_ms == expected_ms
