@@ -5,9 +5,20 @@ The supported API is what ``__all__`` lists; everything else is internal.
 
 from statengine.core import events
 from statengine.core.actions import Action, ActionClass, ActionKind
-from statengine.core.engine import Engine, EngineStatistics, FeedResult, StateNode, StatusInfo
+from statengine.core.currentstate import StateNode
+from statengine.core.engine import (
+    Engine,
+    EngineStatistics,
+    FeedResult,
+    StatisticsProfile,
+    StatusInfo,
+)
+from statengine.core.notify import Notification, NotificationSettings, NotifyMode, Reason
 from statengine.core.objects import CenterConfig, ObjectRef, ObjectType
+from statengine.core.pool import PoolStatistics
+from statengine.core.settings import EngineSettings
 from statengine.core.state import StatusChange
+from statengine.core.stattypes import Category, StatType, Subject
 from statengine.core.status import Status
 from statengine.errors import (
     BadEventError,
@@ -26,22 +37,32 @@ __all__ = [
     "ActionClass",
     "ActionKind",
     "BadEventError",
+    "Category",
     "CenterConfig",
     "ConfigError",
     "Engine",
+    "EngineSettings",
     "EngineStatistics",
     "FeedResult",
     "InternalError",
     "LocalProtocolError",
+    "Notification",
+    "NotificationSettings",
+    "NotifyMode",
     "ObjectRef",
     "ObjectType",
+    "PoolStatistics",
+    "Reason",
     "RemoteProtocolError",
     "SnapshotError",
     "StatEngineError",
+    "StatType",
     "StateNode",
+    "StatisticsProfile",
     "Status",
     "StatusChange",
     "StatusInfo",
+    "Subject",
     "__version__",
     "events",
 ]

@@ -5,7 +5,8 @@ uses the global ``random``; the edges pass time and events in.
 """
 
 from statengine.core.actions import Action, ActionClass, ActionKind
-from statengine.core.engine import Engine, EngineStatistics, FeedResult, StateNode, StatusInfo
+from statengine.core.currentstate import StateNode
+from statengine.core.engine import Engine, EngineStatistics, FeedResult, StatusInfo
 from statengine.core.objects import CenterConfig, ObjectRef, ObjectType
 from statengine.core.state import StatusChange
 from statengine.core.status import Status

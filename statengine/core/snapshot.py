@@ -374,16 +374,13 @@ def _restore(
         plan.n_reset = _fast_forward(engine._pool, clock, target)
         result = engine.advance(target)  # takes the batch: link loss, resets, tick
     reopened = _reopen(engine, plan, target)
-    if reopened or (result is not None and engine._pool.out):
-        late = engine._take(target)  # what reopening queued (INVALID values ...)
-        first = result or late
+    if reopened:
+        # what reopening queued (an INVALID value...) is reported with the values
+        queued = tuple(engine._pool.out)
+        engine._pool.out.clear()
         result = attrs.evolve(
-            first,
-            notifications=(
-                *(result.notifications if result is not None else ()),
-                *late.notifications,
-                *reopened,
-            ),
+            result or FeedResult(time=target),
+            notifications=(*(result.notifications if result else ()), *queued, *reopened),
         )
     return Restored(engine=engine, report=plan.report(clock, target, lost, result))
 
@@ -1307,6 +1304,8 @@ def _known_slots(cls: type) -> set[str]:
 _KNOWN_FIELDS: dict[type, frozenset[str]] = {
     cls: frozenset(names.split())
     for cls, names in {
+        Engine: "config settings strict _profile _model _now _fed _refused _late _n_actions "
+        "_n_changes _stuck _pool _absorbed",
         Model: "config links link_up dns dns_by_id dns_by_switch places agents agent_by_login "
         "groups groups_by_skill groups_by_login virtual_groups queue_groups_of calls "
         "interactions staging stuck_limits deadlines _seq actions changes memberships now "
@@ -1644,8 +1643,10 @@ def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
         "settings": po.settings,
         "statistics": stat_rows,
         "subscriptions": sub_rows,
+        # a target's kinds come from iterating a mask (a frozenset): their order
+        # means nothing, and is written sorted so that the output is canonical
         "by_target": [
-            [ref(target), [[kind.name, entry_ids(lst)] for kind, lst in kinds.items()]]
+            [ref(target), sorted([kind.name, entry_ids(lst)] for kind, lst in kinds.items())]
             for target, kinds in pool._by_target.items()
         ],
         "by_member": [[ref(r), entry_ids(lst)] for r, lst in pool._by_member.items()],
@@ -2447,9 +2448,10 @@ def _fast_forward(pool: Pool, since: int, now: int) -> int:
             untouched.append(stat)
     # the reset schedule in the order stepping would have left it: statistics
     # not reset in the gap first (older sequence numbers), then the others
+    seq = pool._seq
     heap = [
-        (stat.next_reset, i, stat)
-        for i, stat in enumerate(untouched + moved)
+        (stat.next_reset, next(seq), stat)
+        for stat in (*untouched, *moved)
         if stat.next_reset is not None
     ]
     heap.sort(key=lambda e: (e[0], e[1]))
@@ -2461,10 +2463,9 @@ def _fast_forward(pool: Pool, since: int, now: int) -> int:
             period = round(sub.settings.frequency * 1000)
             at += ((now - at) // period + 1) * period
             sub.next_send = at
-        periodic.append((at, len(heap) + len(periodic), sub))
+        periodic.append((at, next(seq), sub))
     heapq.heapify(periodic)
     pool._periodic = periodic
-    pool._seq = itertools.count(len(heap) + len(periodic) + len(pool._expiry) + 1)
     return n
 
 

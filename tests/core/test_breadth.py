@@ -98,9 +98,7 @@ def agent_type(category: str, mask: str | None = None, **extra: Any) -> StatType
     return stat_type(category, mask, objects="Agent", subject="AgentStatus", **extra)
 
 
-def opened(
-    eng: Engine, ref_id: Any, obj: ObjectRef, st: StatType | str, **kw: Any
-) -> Notification:
+def opened(eng: Engine, ref_id: Any, obj: ObjectRef, st: StatType | str, **kw: Any) -> Notification:
     kw.setdefault("notification", NONE)
     return eng.open_statistic("t", ref_id, obj, st, **kw)
 
@@ -114,9 +112,7 @@ def value(eng: Engine, ref_id: Any, when: float | None = None) -> Any:
 # -- voice events ------------------------------------------------------------
 
 
-def login(
-    eng: Engine, agent: int, s: float, *, auto: bool = True, queue: str = ""
-) -> None:
+def login(eng: Engine, agent: int, s: float, *, auto: bool = True, queue: str = "") -> None:
     eng.feed(
         ev.AgentLogin(
             time=at(s),
@@ -182,8 +178,9 @@ def released(eng: Engine, conn: str, s: float, agent: int = 0) -> None:
     eng.feed(ev.Released(time=at(s), link="ts1", dn=str(5000 + agent), conn_id=conn))
 
 
-def call(eng: Engine, conn: str, queued_s: float, answered_s: float, released_s: float,
-         agent: int = 0) -> None:
+def call(
+    eng: Engine, conn: str, queued_s: float, answered_s: float, released_s: float, agent: int = 0
+) -> None:
     queued(eng, conn, queued_s)
     answered(eng, conn, answered_s, agent)
     released(eng, conn, released_s, agent)
@@ -334,8 +331,11 @@ def test_a_durable_action_is_filtered_on_its_data_when_it_opened() -> None:
     opened(eng, "waiting", Q, stat_type("CurrentNumber", "CallWait"), filter="Gold")
     opened(eng, "wait_n", Q, stat_type("TotalNumber", "CallWait"), filter="Gold")
     queued(eng, "c1", 1)
-    eng.feed(ev.AttachedDataChanged(time=at(5), link="ts1", dn="8000", conn_id="c1",
-                                    user_data={"Segment": "Gold"}))
+    eng.feed(
+        ev.AttachedDataChanged(
+            time=at(5), link="ts1", dn="8000", conn_id="c1", user_data={"Segment": "Gold"}
+        )
+    )
     assert (value(eng, "waiting"), value(eng, "wait_n")) == (0, 0)
     abandoned(eng, "c1", 10)
     assert (value(eng, "waiting"), value(eng, "wait_n")) == (0, 0)
@@ -360,8 +360,13 @@ def sliding_engine() -> Engine:
     eng = new_engine()
     opened(eng, "n", Q, stat_type("TotalNumber", "CallAnswered"), profile="Last60")
     opened(eng, "t", Q, stat_type("TotalTime", "CallAnswered"), profile="Last60")
-    opened(eng, "f", Q, stat_type("Formula", Expression="2 * TotalNumber(CallAnswered)"),
-           profile="Last60")
+    opened(
+        eng,
+        "f",
+        Q,
+        stat_type("Formula", Expression="2 * TotalNumber(CallAnswered)"),
+        profile="Last60",
+    )
     for i, (answer, wait) in enumerate(ANSWERED_AT.items()):
         queued(eng, f"c{i}", answer - wait)
         answered(eng, f"c{i}", answer, agent=i)
@@ -461,10 +466,16 @@ def session(eng: Engine) -> None:
 
 def test_since_login_resets_action_statistics() -> None:
     eng = new_engine()  # no status statistic anywhere in the pool
-    opened(eng, "logins", A0, stat_type("TotalNumber", "AgentLogin", objects="Agent"),
-           profile="Shift")
-    opened(eng, "nr", A0, stat_type("TotalTime", "NotReadyForNextCall", objects="Agent"),
-           profile="Shift")
+    opened(
+        eng, "logins", A0, stat_type("TotalNumber", "AgentLogin", objects="Agent"), profile="Shift"
+    )
+    opened(
+        eng,
+        "nr",
+        A0,
+        stat_type("TotalTime", "NotReadyForNextCall", objects="Agent"),
+        profile="Shift",
+    )
     session(eng)
     assert value(eng, "logins") == 1  # the AgentLogin of the second session only
     assert value(eng, "nr") == 0.0  # the not-ready time of the first session is gone
@@ -474,10 +485,12 @@ def test_since_login_counts_the_actions_of_the_login_itself() -> None:
     """An item at exactly the reset instant belongs to the new interval (§2.5)."""
     eng = new_engine()
     opened(eng, "ready", A0, agent_type("TotalTime", "WaitForNextCall"), profile="Shift")
-    opened(eng, "logins", A0, stat_type("TotalNumber", "AgentLogin", objects="Agent"),
-           profile="Shift")
-    opened(eng, "logged_in", A0, stat_type("TotalNumber", "LoggedIn", objects="Agent"),
-           profile="Shift")
+    opened(
+        eng, "logins", A0, stat_type("TotalNumber", "AgentLogin", objects="Agent"), profile="Shift"
+    )
+    opened(
+        eng, "logged_in", A0, stat_type("TotalNumber", "LoggedIn", objects="Agent"), profile="Shift"
+    )
     session(eng)
     assert value(eng, "ready") == 10.0
     assert value(eng, "logins") == 1
@@ -492,8 +505,17 @@ def test_since_login_is_refused_for_non_agent_objects(obj: ObjectRef, objects: s
     eng = new_engine()
     before = eng.pool_statistics()
     with pytest.raises(LocalProtocolError, match="SinceLogin"):
-        opened(eng, 1, obj, stat_type("TotalNumber", "CallEntered" if objects == "Queue"
-                                      else "CallInbound", objects=objects), profile="Shift")
+        opened(
+            eng,
+            1,
+            obj,
+            stat_type(
+                "TotalNumber",
+                "CallEntered" if objects == "Queue" else "CallInbound",
+                objects=objects,
+            ),
+            profile="Shift",
+        )
     assert eng.pool_statistics() == before
 
 
@@ -589,10 +611,12 @@ def test_a_statistic_opened_while_its_dn_is_lost_is_invalid_at_once() -> None:
 
 def test_an_interaction_server_cut_invalidates_places_with_media_on_that_link_only() -> None:
     eng = new_engine(ixn=True)
-    eng.feed(ev.IxnAgentLogin(time=at(1), link="ixn1", agent_id="A0", place="P0",
-                              media={"chat": 1}))
-    eng.feed(ev.IxnAgentLogin(time=at(1), link="ixn2", agent_id="A1", place="P1",
-                              media={"chat": 1}))
+    eng.feed(
+        ev.IxnAgentLogin(time=at(1), link="ixn1", agent_id="A0", place="P0", media={"chat": 1})
+    )
+    eng.feed(
+        ev.IxnAgentLogin(time=at(1), link="ixn2", agent_id="A1", place="P1", media={"chat": 1})
+    )
     place_type = stat_type("TotalNumber", "CallInbound", objects="Place")
     for ref_id, obj in (("p0", P0), ("p1", P1), ("p2", P2)):
         opened(eng, ref_id, obj, place_type, notification=CHANGES)
@@ -602,8 +626,9 @@ def test_an_interaction_server_cut_invalidates_places_with_media_on_that_link_on
     # valid again once the link is back (at the latest when A0 logs in on it
     # again: see the xfail below), exactly once
     back = eng.feed(ev.LinkConnected(time=at(20), link="ixn1")).notifications
-    back += eng.feed(ev.IxnAgentLogin(time=at(30), link="ixn1", agent_id="A0", place="P0",
-                                      media={"chat": 1})).notifications
+    back += eng.feed(
+        ev.IxnAgentLogin(time=at(30), link="ixn1", agent_id="A0", place="P0", media={"chat": 1})
+    ).notifications
     assert reasons_of(back, "p0") == [Reason.VALID]
     assert reasons_of(back, "p1") == reasons_of(back, "p2") == []
 
@@ -616,12 +641,23 @@ def test_an_interaction_server_cut_invalidates_places_with_media_on_that_link_on
 )
 def test_an_interaction_server_link_back_makes_its_places_valid_again() -> None:
     eng = new_engine(ixn=True)
-    eng.feed(ev.IxnAgentLogin(time=at(1), link="ixn1", agent_id="A0", place="P0",
-                              media={"chat": 1}))
-    opened(eng, "p0", P0, stat_type("TotalNumber", "CallInbound", objects="Place"),
-           notification=CHANGES)
-    opened(eng, "a0", A0, stat_type("TotalNumber", "CallInbound", objects="Agent"),
-           notification=CHANGES)
+    eng.feed(
+        ev.IxnAgentLogin(time=at(1), link="ixn1", agent_id="A0", place="P0", media={"chat": 1})
+    )
+    opened(
+        eng,
+        "p0",
+        P0,
+        stat_type("TotalNumber", "CallInbound", objects="Place"),
+        notification=CHANGES,
+    )
+    opened(
+        eng,
+        "a0",
+        A0,
+        stat_type("TotalNumber", "CallInbound", objects="Agent"),
+        notification=CHANGES,
+    )
     cut = eng.feed(ev.LinkDisconnected(time=at(10), link="ixn1")).notifications
     assert reasons_of(cut, "p0") == reasons_of(cut, "a0") == [Reason.INVALID]
     back = eng.feed(ev.LinkConnected(time=at(20), link="ixn1")).notifications
@@ -662,10 +698,18 @@ def test_max_and_min_number() -> None:
 def test_max_number_of_a_status() -> None:
     """MaxNumber over a group: members in the mask at once."""
     eng = new_engine()
-    opened(eng, "max", G0, stat_type("MaxNumber", "NotReadyForNextCall", objects="GroupAgents",
-                                     subject="GroupStatus"))
-    opened(eng, "min", G0, stat_type("MinNumber", "LoggedOut", objects="GroupAgents",
-                                     subject="GroupStatus"))
+    opened(
+        eng,
+        "max",
+        G0,
+        stat_type("MaxNumber", "NotReadyForNextCall", objects="GroupAgents", subject="GroupStatus"),
+    )
+    opened(
+        eng,
+        "min",
+        G0,
+        stat_type("MinNumber", "LoggedOut", objects="GroupAgents", subject="GroupStatus"),
+    )
     for i in range(3):
         login(eng, i, 1 + i)
     not_ready(eng, 0, 10)
@@ -705,8 +749,13 @@ def test_total_continuous_number_of_actions_and_statuses() -> None:
     login(eng, 0, 0)  # ready from 0
     eng.advance(at(5))
     opened(eng, "q", Q, stat_type("TotalContinuousNumber", "CallWait"), profile="Ever")
-    opened(eng, "a", A0, agent_type("TotalContinuousNumber", "WaitForNextCall,NotReadyForNextCall"),
-           profile="Ever")
+    opened(
+        eng,
+        "a",
+        A0,
+        agent_type("TotalContinuousNumber", "WaitForNextCall,NotReadyForNextCall"),
+        profile="Ever",
+    )
     assert value(eng, "q") == 1  # held at S
     assert value(eng, "a") == 1
     abandoned(eng, "c0", 10)
@@ -729,12 +778,21 @@ def test_total_continuous_number_of_actions_and_statuses() -> None:
 def test_current_number_in_time_range_and_percentage() -> None:
     eng = new_engine()
     opened(eng, "in20", Q, stat_type("CurrentNumberInTimeRange", "CallWait"), time_range="Upto20")
-    opened(eng, "from20", Q, stat_type("CurrentNumberInTimeRange", "CallWait"),
-           time_range="From20")
-    opened(eng, "pct20", Q, stat_type("CurrentNumberInTimeRangePercentage", "CallWait"),
-           time_range="Upto20")
-    opened(eng, "pct_rel", Q, stat_type("CurrentNumberInTimeRangePercentage", "CallWait",
-                                        RelMask="CallWait,AgentLogin"), time_range="Upto20")
+    opened(eng, "from20", Q, stat_type("CurrentNumberInTimeRange", "CallWait"), time_range="From20")
+    opened(
+        eng,
+        "pct20",
+        Q,
+        stat_type("CurrentNumberInTimeRangePercentage", "CallWait"),
+        time_range="Upto20",
+    )
+    opened(
+        eng,
+        "pct_rel",
+        Q,
+        stat_type("CurrentNumberInTimeRangePercentage", "CallWait", RelMask="CallWait,AgentLogin"),
+        time_range="Upto20",
+    )
     opened(eng, "dflt", Q, stat_type("CurrentNumberInTimeRange", "CallWait"))
     queued(eng, "c1", 0)
     queued(eng, "c2", 10.9)
@@ -765,10 +823,18 @@ def test_current_continuous_time() -> None:
     assert value(eng, "a", 90) == 10.0
     # a period under way at the open time counts from the open time
     eng.advance(at(95))
-    opened(eng, "p", P0, stat_type("CurrentContinuousTime", mask, objects="Place",
-                                   subject="PlaceStatus"))
-    opened(eng, "dn", DN0, stat_type("CurrentContinuousTime", mask, objects="RegDN",
-                                     subject="DNStatus"))
+    opened(
+        eng,
+        "p",
+        P0,
+        stat_type("CurrentContinuousTime", mask, objects="Place", subject="PlaceStatus"),
+    )
+    opened(
+        eng,
+        "dn",
+        DN0,
+        stat_type("CurrentContinuousTime", mask, objects="RegDN", subject="DNStatus"),
+    )
     assert value(eng, "p", 100) == 5.0
     assert value(eng, "dn") == 5.0
     assert value(eng, "a") == 20.0  # opened earlier: from the Ready at 80
@@ -777,15 +843,25 @@ def test_current_continuous_time() -> None:
 def test_current_continuous_time_is_refused_for_groups_and_queues() -> None:
     eng = new_engine()
     with pytest.raises(LocalProtocolError, match="CurrentContinuousTime"):
-        opened(eng, 1, G0, stat_type("CurrentContinuousTime", "WaitForNextCall",
-                                     objects="GroupAgents", subject="GroupStatus"))
+        opened(
+            eng,
+            1,
+            G0,
+            stat_type(
+                "CurrentContinuousTime",
+                "WaitForNextCall",
+                objects="GroupAgents",
+                subject="GroupStatus",
+            ),
+        )
 
 
 def test_current_distinct_number_counts_conn_ids() -> None:
     eng = new_engine()
     opened(eng, "n", A0, stat_type("CurrentNumber", "CallInbound,CallOnHold", objects="Agent"))
-    opened(eng, "d", A0, stat_type("CurrentDistinctNumber", "CallInbound,CallOnHold",
-                                   objects="Agent"))
+    opened(
+        eng, "d", A0, stat_type("CurrentDistinctNumber", "CallInbound,CallOnHold", objects="Agent")
+    )
     login(eng, 0, 0)
     queued(eng, "c1", 5)
     answered(eng, "c1", 10)
@@ -802,13 +878,22 @@ def test_relative_and_elapsed_percentages_and_number_per_relative_hour() -> None
     30-60, a call 70-100: at 120, logged in 100 s, NotReady 30 s, 1 call."""
     eng = new_engine()
     logged_in = "*,~LoggedOut,~NotMonitored"
-    opened(eng, "rel", A0, agent_type("RelativeTimePercentage", "NotReadyForNextCall",
-                                      RelMask=logged_in))
+    opened(
+        eng,
+        "rel",
+        A0,
+        agent_type("RelativeTimePercentage", "NotReadyForNextCall", RelMask=logged_in),
+    )
     opened(eng, "elapsed", A0, agent_type("ElapsedTimePercentage", "NotReadyForNextCall"))
-    opened(eng, "per_hour", A0, agent_type("AverageNumberPerRelativeHour", "CallInbound",
-                                           RelMask=logged_in))
-    opened(eng, "rel_n", A0, agent_type("RelativeNumberPercentage", "CallInbound",
-                                        RelMask=logged_in))
+    opened(
+        eng,
+        "per_hour",
+        A0,
+        agent_type("AverageNumberPerRelativeHour", "CallInbound", RelMask=logged_in),
+    )
+    opened(
+        eng, "rel_n", A0, agent_type("RelativeNumberPercentage", "CallInbound", RelMask=logged_in)
+    )
     assert [value(eng, r) for r in ("rel", "elapsed", "per_hour")] == [0.0, 0.0, 0.0]
     login(eng, 0, 20)
     not_ready(eng, 0, 30)
@@ -829,8 +914,9 @@ def test_relative_and_elapsed_percentages_and_number_per_relative_hour() -> None
 def test_relative_number_and_total_number_per_second() -> None:
     eng = new_engine()
     opened(eng, "rel", Q, stat_type("RelativeNumber", "CallAbandoned", RelMask="CallEntered"))
-    opened(eng, "pct", Q, stat_type("RelativeNumberPercentage", "CallAbandoned",
-                                    RelMask="CallEntered"))
+    opened(
+        eng, "pct", Q, stat_type("RelativeNumberPercentage", "CallAbandoned", RelMask="CallEntered")
+    )
     opened(eng, "per_s", Q, stat_type("TotalNumberPerSecond", "CallEntered"))
     assert (value(eng, "rel"), value(eng, "pct"), value(eng, "per_s")) == (0.0, 0.0, 0.0)
     for i in range(4):
@@ -884,8 +970,9 @@ def test_current_state_trees_of_an_agent() -> None:
     assert (empty.ref, empty.status, empty.children) == (A0, Status.LoggedOut, ())
     login(eng, 0, 1, auto=False)
     result = eng.feed(
-        ev.AgentNotReady(time=at(10), link="ts1", dn="5000", agent_id="7000",
-                         reasons={"ReasonCode": "Break"})
+        ev.AgentNotReady(
+            time=at(10), link="ts1", dn="5000", agent_id="7000", reasons={"ReasonCode": "Break"}
+        )
     )
     assert {n.ref_id for n in result.notifications if n.reason is Reason.CHANGED} == {
         "state",
@@ -898,8 +985,11 @@ def test_current_state_trees_of_an_agent() -> None:
     [place] = tree.children
     assert (place.ref, place.status) == (P0, Status.NotReadyForNextCall)
     [dn] = place.children
-    assert (dn.ref, dn.status, dn.reasons) == (DN0, Status.NotReadyForNextCall,
-                                                {"ReasonCode": "Break"})
+    assert (dn.ref, dn.status, dn.reasons) == (
+        DN0,
+        Status.NotReadyForNextCall,
+        {"ReasonCode": "Break"},
+    )
     assert [a.kind.value for a in dn.actions] == ["LoggedIn", "NotReadyForNextCall"]
     assert dn.actions[1].reasons == {"ReasonCode": "Break"}
     # CurrentState: the same tree without the reasons
@@ -909,8 +999,9 @@ def test_current_state_trees_of_an_agent() -> None:
     assert plain.children[0].children[0].actions == dn.actions
     # a reason change: CurrentStateReasons is notified with the new reason
     result = eng.feed(
-        ev.AgentNotReady(time=at(20), link="ts1", dn="5000", agent_id="7000",
-                         reasons={"ReasonCode": "Lunch"})
+        ev.AgentNotReady(
+            time=at(20), link="ts1", dn="5000", agent_id="7000", reasons={"ReasonCode": "Lunch"}
+        )
     )
     [note] = [n for n in result.notifications if n.ref_id == "reasons"]
     assert note.value.reasons == {"ReasonCode": "Lunch"}
@@ -959,8 +1050,13 @@ def test_current_state_of_a_queue_lists_the_calls_waiting() -> None:
 
 def test_periodical_notification_every_n_seconds_of_engine_time() -> None:
     eng = new_engine()
-    opened(eng, 1, Q, stat_type("TotalNumber", "CallEntered"),
-           notification=NotificationSettings(mode=NotifyMode.PERIODICAL, frequency=10))
+    opened(
+        eng,
+        1,
+        Q,
+        stat_type("TotalNumber", "CallEntered"),
+        notification=NotificationSettings(mode=NotifyMode.PERIODICAL, frequency=10),
+    )
     queued(eng, "c1", 5)
     notes = eng.advance(at(35)).notifications
     assert [(n.time, n.value, n.reason) for n in notes] == [
@@ -999,8 +1095,13 @@ def test_profile_lists_stat_types_time_profiles_ranges_and_filters() -> None:
 
 @pytest.mark.parametrize(
     "category",
-    ["MaxNumber", "MinNumber", "AverageOfCurrentNumber", "AverageOfCurrentTime",
-     "TotalContinuousNumber"],
+    [
+        "MaxNumber",
+        "MinNumber",
+        "AverageOfCurrentNumber",
+        "AverageOfCurrentTime",
+        "TotalContinuousNumber",
+    ],
 )
 @pytest.mark.parametrize("profile", ["Last60", "Last3"])
 def test_windows_refuse_the_categories_that_follow_the_count(category: str, profile: str) -> None:
@@ -1026,17 +1127,29 @@ def test_unknown_filter_names_are_refused() -> None:
 
 @pytest.mark.parametrize(
     "category",
-    ["TotalCustomValue", "AverageCustomValue", "CurrentCustomValue", "JavaCategory",
-     "TotalNumberErrors", "EstimTimeToComplete", "TotalDistinctTime", "CurrentTargetState"],
+    [
+        "TotalCustomValue",
+        "AverageCustomValue",
+        "CurrentCustomValue",
+        "JavaCategory",
+        "TotalNumberErrors",
+        "EstimTimeToComplete",
+        "TotalDistinctTime",
+        "CurrentTargetState",
+    ],
 )
 def test_unsupported_categories_are_config_errors_naming_them(category: str) -> None:
     with pytest.raises(ConfigError, match=category):
-        StatType.from_definition({"Objects": "Queue", "Category": category,
-                                  "MainMask": "CallEntered"})
+        StatType.from_definition(
+            {"Objects": "Queue", "Category": category, "MainMask": "CallEntered"}
+        )
     with pytest.raises(ConfigError, match=category):
         StatisticsProfile.from_sections(
-            {"stattypes": {"X": {"Objects": ["Queue"], "Category": category,
-                                 "MainMask": "CallEntered"}}}
+            {
+                "stattypes": {
+                    "X": {"Objects": ["Queue"], "Category": category, "MainMask": "CallEntered"}
+                }
+            }
         )
 
 
