@@ -150,6 +150,16 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument(
         "--json", action="store_true", help="print the report as JSON instead of tables"
     )
+    # --- replay --dashboard (statengine.cli.dashboard) ----------------------
+    replay.add_argument(
+        "--dashboard",
+        action="store_true",
+        help=(
+            "show a live wallboard (queues, staging areas, agents) while replaying; "
+            "printed once at the end when the output is not a terminal"
+        ),
+    )
+    # --- end replay --dashboard ------------------------------------------------
     replay.set_defaults(handler=cmd_replay)
     return parser
 
@@ -167,6 +177,8 @@ def _fail(message: str) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     """``statengine replay``: see the module docstring."""
+    if args.dashboard:
+        return _replay_dashboard(args)
     with _stream_file(args.stream) as (path, label):
         try:
             with read_stream(path) as reader:
@@ -195,6 +207,32 @@ def cmd_replay(args: argparse.Namespace) -> int:
         )
         return EXIT_INTERRUPTED
     return EXIT_OK
+
+
+# --- replay --dashboard (statengine.cli.dashboard) --------------------------
+
+
+def _replay_dashboard(args: argparse.Namespace) -> int:
+    """``statengine replay --dashboard``: the stream through the live wallboard."""
+    from statengine.cli.dashboard import run_live
+
+    if args.json:
+        return _fail("--dashboard and --json cannot be combined")
+    with _stream_file(args.stream) as (path, label):
+        try:
+            with read_stream(path) as reader:
+                config = _replay_config(args.config, reader, label, bundled=args.stream is None)
+                engine = Engine(config, strict=args.strict)
+                try:
+                    run_live(engine, reader, console=Console(highlight=False))
+                except BadEventError as exc:
+                    return _fail(_refusal_message(exc, engine, label))
+        except OSError as exc:
+            return _fail(f"{label}: cannot read the stream: {exc.strerror or exc}")
+    return EXIT_OK
+
+
+# --- end replay --dashboard --------------------------------------------------
 
 
 @contextlib.contextmanager

@@ -532,7 +532,7 @@ class Engine:
             ]
         else:
             refs = [d.ref for d in m.dns.values() if d.ref.type is type]
-        return tuple(sorted(refs))
+        return tuple(sorted(refs, key=lambda r: (r.tenant, r.type.value, r.id)))
 
     def current_state(self, ref: ObjectRef) -> StateNode:
         """The CurrentState tree of any object (DOMAIN §3.10)."""

@@ -554,12 +554,12 @@ class Pool:
             if obj.type is _T.Place:
                 return list(m.places[(obj.tenant, obj.id)].dns)
             group = m.groups[obj]
-            return sorted((d for p in group.members for d in p.dns), key=lambda d: d.ref)
+            return sorted((d for p in group.members for d in p.dns), key=_ref_key)
         if obj.type is _T.Agent:
             return [m.agents[(obj.tenant, obj.id)]]
         if obj.type is _T.Place:
             return [m.places[(obj.tenant, obj.id)]]
-        return sorted(m.groups[obj].members, key=lambda x: x.ref)
+        return sorted(m.groups[obj].members, key=_ref_key)
 
     def _scope_devices(self, obj: ObjectRef) -> list[Device]:
         """Devices whose open actions may belong to ``obj`` (for seeding)."""
@@ -574,9 +574,10 @@ class Pool:
             return [m.dns_by_id[d] for d in qg.dns]
         if t is _T.Switch:
             return list(m.dns_by_switch.get(obj.id, ()))
-        places = [p for p in m.places.values() if p.ref.tenant == obj.tenant]
         devices: list[Device] = []
+        places: list[Any] = []
         if t is _T.Tenant:
+            places = [p for p in m.places.values() if p.ref.tenant == obj.tenant]
             devices += [d for d in m.dns.values() if d.ref.tenant == obj.tenant]
             devices += [s for s in m.staging.values() if s.ref.tenant == obj.tenant]
             devices += [c for p in places for c in p.channels.values()]
@@ -705,6 +706,8 @@ class Pool:
                 lst = self._by_member.get(mc.member)
                 if lst is not None and entry in lst:
                     lst.remove(entry)
+                    if not lst:
+                        del self._by_member[mc.member]
             self._dirty[entry.stat] = None
 
     def _targets(self, action: Action) -> Iterator[ObjectRef]:
@@ -928,3 +931,9 @@ def _strip_reasons(node: Any, *, keep: bool) -> Any:
     return attrs.evolve(
         node, reasons={}, children=tuple(_strip_reasons(c, keep=False) for c in node.children)
     )
+
+
+def _ref_key(obj: Any) -> tuple[str, int, str]:
+    """A fast sort key for runtime objects (attrs' ordering of ObjectRef is slow)."""
+    ref = obj.ref
+    return (ref.tenant, ref.type.value, ref.id)

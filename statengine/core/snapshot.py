@@ -1612,7 +1612,8 @@ def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
                 ref_id,
                 stat_ids[id(sub.statistic)],
                 po.notify(sub.settings),
-                sub.stat_type,
+                # the name it was opened under, when not the statistic's own
+                None if sub.stat_type == sub.statistic.stat_type.name else sub.stat_type,
                 last,
                 sub.next_send,
             ]
@@ -1887,6 +1888,11 @@ class _PoolIn:
         schemas = _get(d, "schemas", dict)
         self.layouts = {name: _layout(inp, schemas, name) for name in _SCHEMAS}
         self.lengths = {name: len(fields) for name, fields in _SCHEMAS.items()}
+        #: aggregate class name -> (class, reorder or None, row length with the name)
+        self.kinds = {
+            name: (cls, self.layouts[name], self.lengths[name] + 1)
+            for name, cls in _AGG_CLASSES.items()
+        }
 
     def row(self, name: str, row: Any) -> list[Any]:
         """A statistic or subscription row, in this version's field order."""
@@ -1899,11 +1905,10 @@ class _PoolIn:
 
     def aggregate(self, row: Any, flt: Filter | None) -> Any:
         name = row[0]
-        cls = _AGG_CLASSES[name]
-        reorder = self.layouts[name]
+        cls, reorder, length = self.kinds[name]
         if reorder is not None:
             row = [name, *reorder(row[1:])]
-        elif len(row) != self.lengths[name] + 1:
+        elif len(row) != length:
             raise ValueError(f"expected a row of the {list(_SCHEMAS[name])} fields, found {row!r}")
         agg: Any = object.__new__(cls)
         refs = self.refs
@@ -1942,13 +1947,15 @@ class _PoolIn:
                 agg.range_t,
                 agg.cur_sum,
             ) = scalars
-            kinds = _KINDS
-            opened = agg.open = {(refs[r], kinds[k], c): s for r, k, c, s in row[20]}
-            if opened:
+            if row[20]:
+                kinds = _KINDS
+                opened = agg.open = {(refs[r], kinds[k], c): s for r, k, c, s in row[20]}
                 if not _INT.issuperset(map(type, opened.values())):
                     raise TypeError("open: expected integer start times")
                 if not _STR.issuperset(type(k[2]) for k in opened):
                     raise TypeError("open: expected string conn ids")
+            else:
+                opened = agg.open = {}
             agg.starts = SortedList(opened.values()) if row[5] else None
             if row[6]:
                 conns: dict[str, int] = {}
@@ -2010,6 +2017,7 @@ class _PoolIn:
 
 _INT = frozenset({int})
 _STR = frozenset({str})
+NONE = type(None)
 _KINDS = ActionKind.__members__
 
 
@@ -2056,8 +2064,8 @@ def _pool_in(
     for j, row in enumerate(_get(d, "subscriptions", list)):
         path[2] = j
         sd = sub_row("subscription", row)
-        if type(sd[2]) is not int or type(sd[6]) is not int or type(sd[4]) is not str:
-            raise TypeError("stat, next_send: expected integers; stat_type: a string")
+        if type(sd[2]) is not int or type(sd[6]) is not int or type(sd[4]) not in (str, NONE):
+            raise TypeError("stat, next_send: expected integers; stat_type: a string or null")
         subs_rows.append(sd)
     n_stats = len(_get(d, "statistics", list))
     inp.at("pool", "subscriptions")
@@ -2071,8 +2079,15 @@ def _pool_in(
     keep_ms = pool.keep
     stat_table = pool.stats
     path = inp.path = ["pool", "statistics", 0]
+    stat_reorder = reader.layouts["statistic"]
+    stat_length = reader.lengths["statistic"]
+    aggregate = reader.aggregate
     for i, row in enumerate(_get(d, "statistics", list)):
         path[2] = i
+        if stat_reorder is not None:
+            row = stat_reorder(row)
+        elif type(row) is not list or len(row) != stat_length:
+            raise ValueError(f"expected a row of the {list(_SCHEMAS['statistic'])} fields")
         (
             obj_i,
             type_i,
@@ -2085,7 +2100,7 @@ def _pool_in(
             last,
             valid,
             rows,
-        ) = reader.row("statistic", row)
+        ) = row
         obj = refs[obj_i]
         if type(rows) is not list:
             raise TypeError("aggregates: expected a list")
@@ -2159,7 +2174,7 @@ def _pool_in(
         k = 0
         try:
             for k, agg_row in enumerate(rows):  # noqa: B007 - k names the failing row
-                agg = reader.aggregate(agg_row, flt)
+                agg = aggregate(agg_row, flt)
                 role = agg_row[1]
                 if role == "main":
                     stat.main = agg
@@ -2193,7 +2208,8 @@ def _pool_in(
     n_entries = len(entries)
 
     def pick(ids: Any) -> list[_Entry]:
-        return [e for e in (entries[x] for x in _indexes(ids, n_entries)) if e is not None]
+        lst: list[Any] = [entries[x] for x in _indexes(ids, n_entries)]
+        return [e for e in lst if e is not None] if None in lst else lst
 
     inp.at("pool", "by_target")
     for r, kinds in d["by_target"]:
@@ -2252,7 +2268,6 @@ def _pool_in(
                         "subscriber": subscriber,
                         "ref_id": ref_id,
                         "settings": settings,
-                        "stat_type": name,
                         "last_value": last_value,
                     }
                 )
@@ -2263,7 +2278,7 @@ def _pool_in(
             ref_id=ref_id,
             statistic=owner,
             settings=settings,
-            stat_type=name,
+            stat_type=owner.stat_type.name if name is None else name,
             last_value=last_value,
             next_send=next_send,
         )
@@ -2435,9 +2450,13 @@ def _fast_forward(pool: Pool, since: int, now: int) -> int:
     """Carry every statistic across the gap ``(since, now]`` in one step per
     statistic (not one per reset instant: a three-day gap of a quarter-hour
     profile would be 288 resets each). Returns how many were reset."""
-    ordered = [stat for _, _, stat in sorted(pool._resets)]
-    seen = {id(s) for s in ordered}
-    ordered += [s for s in pool.stats.values() if id(s) not in seen]
+    live = {id(s) for s in pool.stats.values()}
+    ordered: list[Statistic] = []
+    for _, _, stat in sorted(pool._resets, key=lambda e: (e[0], e[1])):
+        if id(stat) in live:  # each live statistic once, in schedule order
+            live.discard(id(stat))
+            ordered.append(stat)
+    ordered += [s for s in pool.stats.values() if id(s) in live]
     n = 0
     untouched, moved = [], []
     for stat in ordered:

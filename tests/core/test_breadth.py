@@ -186,6 +186,12 @@ def call(
     released(eng, conn, released_s, agent)
 
 
+def node(v: Any) -> StateNode:
+    """A CurrentState value (notifications type values as numbers)."""
+    assert isinstance(v, StateNode), v
+    return v
+
+
 def reasons_of(notes: tuple[Notification, ...], ref_id: Any) -> list[Reason]:
     return [n.reason for n in notes if n.ref_id == ref_id]
 
@@ -522,17 +528,6 @@ def test_since_login_is_refused_for_non_agent_objects(obj: ObjectRef, objects: s
 # ---------------------------------------------------------------------------
 # Formula (docs/formula.md)
 # ---------------------------------------------------------------------------
-
-
-def two_calls_with_acw(eng: Engine) -> None:
-    """A0: call 1 talks 100 s then 20 s of ACW; call 2 talks 60 s then 40 s."""
-    login(eng, 0, 0)
-    call(eng, "c1", 10, 12, 112)
-    after_call_work(eng, 0, 112)
-    ready(eng, 0, 132)
-    call(eng, "c2", 140, 145, 205)
-    after_call_work(eng, 0, 205)
-    ready(eng, 0, 245)
 
 
 def test_formula_aht_equals_the_hand_computed_value() -> None:
@@ -995,7 +990,8 @@ def test_current_state_trees_of_an_agent() -> None:
     # CurrentState: the same tree without the reasons
     plain = value(eng, "state")
     assert plain.status is Status.NotReadyForNextCall
-    assert plain.reasons == {} and plain.children[0].children[0].reasons == {}
+    assert plain.reasons == {}
+    assert plain.children[0].children[0].reasons == {}
     assert plain.children[0].children[0].actions == dn.actions
     # a reason change: CurrentStateReasons is notified with the new reason
     result = eng.feed(
@@ -1004,14 +1000,14 @@ def test_current_state_trees_of_an_agent() -> None:
         )
     )
     [note] = [n for n in result.notifications if n.ref_id == "reasons"]
-    assert note.value.reasons == {"ReasonCode": "Lunch"}
-    assert note.value.since == at(10)  # the status did not change
+    assert node(note.value).reasons == {"ReasonCode": "Lunch"}
+    assert node(note.value).since == at(10)  # the status did not change
     # a status change notifies both
     result = eng.feed(ev.AgentReady(time=at(30), link="ts1", dn="5000", agent_id="7000"))
     changed = {n.ref_id: n.value for n in result.notifications if n.reason is Reason.CHANGED}
     assert set(changed) == {"state", "reasons"}
-    assert changed["state"].status is Status.WaitForNextCall
-    assert changed["reasons"].reasons == {}
+    assert node(changed["state"]).status is Status.WaitForNextCall
+    assert node(changed["reasons"]).reasons == {}
     # nothing changes: no notification as time passes
     assert [n for n in eng.advance(at(60)).notifications if n.ref_id in ("state", "reasons")] == []
 
@@ -1030,7 +1026,7 @@ def test_a_group_current_state_subscription_is_quiet_while_nothing_changes() -> 
     assert [n for n in quiet if n.ref_id == "g"] == []
     result = eng.feed(ev.AgentNotReady(time=at(10), link="ts1", dn="5000", agent_id="7000"))
     [note] = [n for n in result.notifications if n.ref_id == "g"]
-    assert note.value.children[0].status is Status.NotReadyForNextCall
+    assert node(note.value).children[0].status is Status.NotReadyForNextCall
 
 
 def test_current_state_of_a_queue_lists_the_calls_waiting() -> None:
