@@ -70,6 +70,8 @@ def state_tree(obj: Any, now: int) -> StateNode:
     assert isinstance(obj, GroupState)
     members = sorted(obj.members, key=lambda m: m.ref)
     best = max((m.status for m in members), default=Status.NotMonitored, key=RANK.__getitem__)
+    # a group has no status of its own: its node changes when a member's does
+    since = max((m.since for m in members), default=0)
     return StateNode(
-        ref=obj.ref, status=best, since=now, children=tuple(state_tree(m, now) for m in members)
+        ref=obj.ref, status=best, since=since, children=tuple(state_tree(m, now) for m in members)
     )

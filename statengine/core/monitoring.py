@@ -38,6 +38,7 @@ def set_monitored(model: Model, dev: Device, monitored: bool, t: int) -> None:
     """Flip a device's monitoring, closing its actions when it is lost."""
     if dev.monitored == monitored:
         return
+    model.monitoring_changed = True
     if not monitored:
         model.end_all(dev, t)
         if isinstance(dev, DNState):

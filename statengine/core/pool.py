@@ -640,6 +640,9 @@ class Pool:
         changes, then members joining (with their status after it): a login
         that makes an agent join a virtual group adds no zero-length segment.
         """
+        if self.model.monitoring_changed:
+            self.model.monitoring_changed = False
+            self._validity_dirty = True
         if self._since_login:
             # a login starts the interval of SinceLogin statistics: before the
             # event's actions, which belong to the new interval (§2.5)

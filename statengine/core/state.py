@@ -314,6 +314,9 @@ class Model:
     memberships: list[MembershipChange] = attrs.field(factory=list)
     #: the time of the event being applied (membership changes are stamped with it)
     now: int = 0
+    #: set when a device's monitoring changed or a device went away: the
+    #: statistics' validity must be looked at again (the pool clears it)
+    monitoring_changed: bool = False
     # insertion-ordered sets (dicts): deterministic, deduplicated, no sorting
     dirty_devices: dict[Device, None] = attrs.field(factory=dict)
     dirty_places: dict[PlaceState, None] = attrs.field(factory=dict)
@@ -490,6 +493,7 @@ class Model:
         time in statuses still adds up over the device's life."""
         self.end_all(dev, t)
         dev.monitored = False
+        self.monitoring_changed = True
         self.touch(dev)
 
     def end_all(self, dev: Device, t: int) -> None:

@@ -628,12 +628,6 @@ def test_an_interaction_server_cut_invalidates_places_with_media_on_that_link_on
     assert reasons_of(back, "p1") == reasons_of(back, "p2") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="when an Interaction Server link comes back, drop_partial retires the lost "
-    "channels with no status change the pool sees, so validity is never re-evaluated: "
-    "the place (and agent) statistics stay Invalid although every device left is monitored",
-)
 def test_an_interaction_server_link_back_makes_its_places_valid_again() -> None:
     eng = new_engine(ixn=True)
     eng.feed(
@@ -1012,11 +1006,6 @@ def test_current_state_trees_of_an_agent() -> None:
     assert [n for n in eng.advance(at(60)).notifications if n.ref_id in ("state", "reasons")] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="state_tree gives a group node since=now, so the tree differs at every tick and a "
-    "changes-based CurrentState subscription on a group is notified every second",
-)
 def test_a_group_current_state_subscription_is_quiet_while_nothing_changes() -> None:
     eng = new_engine()
     login(eng, 0, 1)
