@@ -62,7 +62,13 @@ _QUEUE_STATS: Final[Mapping[str, tuple[str, str | None, str | None]]] = {
 }
 #: the measures of a queue interval, in report order
 QUEUE_MEASURES: Final = tuple(_QUEUE_STATS)
-_COUNTS: Final = ("offered", "answered", "abandoned", "short_abandoned", "answered_within_threshold")
+_COUNTS: Final = (
+    "offered",
+    "answered",
+    "abandoned",
+    "short_abandoned",
+    "answered_within_threshold",
+)
 
 #: agent statuses whose daily TotalTime is reported
 AGENT_STATUSES: Final = (
@@ -87,6 +93,7 @@ FLOW_ACTIONS: Final[Mapping[str, str]] = {
     "ring_no_answer": "CallMissed",
 }
 
+_ABANDONED: Final = ("abandoned_queued", "abandoned_ringing")
 _RESET_ONLY: Final = NotificationSettings(mode=NotifyMode.RESET)
 
 
@@ -266,9 +273,7 @@ class ReportCollector:
         agents: dict[str, Any] = {}
         flows = dict.fromkeys(FLOW_ACTIONS, 0)
         for ref in self.agents:
-            states = {
-                s: _number(self.agent_values.get((ref.id, s), 0)) for s in AGENT_STATUSES
-            }
+            states = {s: _number(self.agent_values.get((ref.id, s), 0)) for s in AGENT_STATUSES}
             agents[ref.id] = {"state_time_s": {k: v for k, v in states.items() if v}}
             for flow in FLOW_ACTIONS:
                 flows[flow] += int(self.agent_values.get((ref.id, flow), 0))
@@ -278,6 +283,12 @@ class ReportCollector:
 def _intervals(start_ms: int, end_ms: int) -> list[int]:
     first = interval_start(start_ms)
     return list(range(first, max(end_ms, first + 1), INTERVAL_MS))
+
+
+def _seconds(start_ms: int, end_ms: int) -> int:
+    """A duration in whole seconds as the engine's time ranges measure it:
+    both instants truncated to the second, then subtracted."""
+    return end_ms // 1000 - start_ms // 1000
 
 
 def ground_truth(
@@ -301,9 +312,13 @@ def ground_truth(
                 "max_wait_ms": 0,
                 "handle_ms": 0,
                 "handled": 0,
+                "sl_abandoned": 0,
+                "sl_short": 0,
             }
         return found
 
+    # engine ids are "number@switch"; records name the number
+    by_number = {q.partition("@")[0]: q for q in queues}
     flows = dict.fromkeys(FLOW_ACTIONS, 0)
     for r in records:
         flows["hold"] += r.holds
@@ -311,33 +326,41 @@ def ground_truth(
         flows["transfer"] += r.transfers
         flows["conference"] += r.conferences
         flows["ring_no_answer"] += r.ronas
-        if not r.queue or r.queued_ms is None:
+        queue = by_number.get(r.queue)
+        if queue is None or r.queued_ms is None:
             continue
-        cell(r.queue, r.queued_ms)["offered"] += 1
+        cell(queue, r.queued_ms)["offered"] += 1
         if r.answered_ms is not None:
-            c = cell(r.queue, r.answered_ms)
+            c = cell(queue, r.answered_ms)
             wait = r.answered_ms - r.queued_ms
             c["answered"] += 1
             c["wait_ms"] += wait
             c["max_wait_ms"] = max(c["max_wait_ms"], wait)
-            if wait // 1000 < SL_THRESHOLD_S:
+            if _seconds(r.queued_ms, r.answered_ms) < SL_THRESHOLD_S:
                 c["answered_within_threshold"] += 1
             if r.ended_ms is not None and str(r.outcome) == "answered":
-                h = cell(r.queue, r.ended_ms)
-                h["handle_ms"] += r.talk_ms + r.hold_ms + r.acw_ms
+                h = cell(queue, r.ended_ms)
+                h["handle_ms"] += r.talk_ms + r.hold_ms
                 h["handled"] += 1
-        elif r.abandoned_ms is not None and str(r.outcome) == "abandoned_queued":
-            c = cell(r.queue, r.abandoned_ms)
-            c["abandoned"] += 1
-            if (r.abandoned_ms - r.queued_ms) // 1000 < SHORT_ABANDON_S:
-                c["short_abandoned"] += 1
+                if r.acw_ms:  # the ACW ends after the release (one agent per call)
+                    cell(queue, r.ended_ms + r.acw_ms)["handle_ms"] += r.acw_ms
+        elif r.abandoned_ms is not None and str(r.outcome) in _ABANDONED:
+            c = cell(queue, r.abandoned_ms)
+            short = _seconds(r.queued_ms, r.abandoned_ms) < SHORT_ABANDON_S
+            # the service factor's denominator also counts callers who hung up
+            # while an agent's phone rang (CallAbandonedFromRinging)
+            c["sl_abandoned"] += 1
+            c["sl_short"] += short
+            if str(r.outcome) == "abandoned_queued":
+                c["abandoned"] += 1
+                c["short_abandoned"] += short
     out: dict[str, Any] = {}
     for q in queues:
         rows = []
         for t in _intervals(start_ms, end_ms):
             c = cells.get((q, t)) or cell(q, t)
             answered = c["answered"]
-            base = answered + c["abandoned"] - c["short_abandoned"]
+            base = answered + c["sl_abandoned"] - c["sl_short"]
             row: dict[str, Any] = {"start": _label(t, zone), "start_ms": t}
             row.update({k: c[k] for k in _COUNTS})
             row["service_level"] = (

@@ -161,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     # --- end replay --dashboard ------------------------------------------------
     replay.set_defaults(handler=cmd_replay)
+    # --- simulate (statengine.cli.simulate) -----------------------------------
+    from statengine.cli.simulate import add_parser as add_simulate_parser
+
+    add_simulate_parser(commands)
+    # --- end simulate -----------------------------------------------------------
     return parser
 
 

@@ -1309,7 +1309,7 @@ _KNOWN_FIELDS: dict[type, frozenset[str]] = {
         Model: "config links link_up dns dns_by_id dns_by_switch places agents agent_by_login "
         "groups groups_by_skill groups_by_login virtual_groups queue_groups_of calls "
         "interactions staging stuck_limits deadlines _seq actions changes memberships now "
-        "dirty_devices dirty_places dirty_agents",
+        "dirty_devices dirty_places dirty_agents monitoring_changed",
         Device: "ref link monitored open status since status_action place",
         StagingArea: "ref link monitored open status since status_action place",
         DNState: "ref link monitored open status since status_action place cfg mediation agent "
