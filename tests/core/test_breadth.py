@@ -618,8 +618,8 @@ def test_an_interaction_server_cut_invalidates_places_with_media_on_that_link_on
     cut = eng.feed(ev.LinkDisconnected(time=at(10), link="ixn1")).notifications
     assert reasons_of(cut, "p0") == [Reason.INVALID]
     assert reasons_of(cut, "p1") == reasons_of(cut, "p2") == []
-    # valid again once the link is back (at the latest when A0 logs in on it
-    # again: see the xfail below), exactly once
+    # valid again, exactly once, by the time A0 is back on the restored link
+    # (the next test pins that it happens at the reconnect itself)
     back = eng.feed(ev.LinkConnected(time=at(20), link="ixn1")).notifications
     back += eng.feed(
         ev.IxnAgentLogin(time=at(30), link="ixn1", agent_id="A0", place="P0", media={"chat": 1})

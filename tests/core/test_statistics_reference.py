@@ -17,6 +17,7 @@ from statengine import Engine, ObjectRef, ObjectType
 from statengine.core.actions import ActionKind
 from statengine.core.engine import StatisticsProfile
 from statengine.core.notify import NotificationSettings, NotifyMode
+from statengine.core.filters import load_filters
 from statengine.core.profiles import load_time_profiles
 from statengine.core.stattypes import (
     CATEGORY_SUBJECTS,
@@ -32,7 +33,7 @@ from statengine.core.stattypes import (
 from statengine.core.status import Status
 from statengine.testing import StreamProfile, generate_stream, make_center
 
-from ..reference import Initial, reference_value
+from ..reference import Initial, login_instants, reference_value
 
 #: Categories the reference evaluator does not model (structures, formulas).
 NOT_REFERENCED = {Category.CurrentState, Category.CurrentStateReasons, Category.Formula}
@@ -42,9 +43,33 @@ CENTER = make_center(agents=6, queues=2, group_size=3)
 START = 1_772_438_400_000
 RESET_MINUTES = [1, 2, 5, 15]
 PROFILE = StatisticsProfile(
-    time_profiles=load_time_profiles({f"M{m},Growing": f"0:00+0:{m:02d}" for m in RESET_MINUTES}),
+    time_profiles=load_time_profiles(
+        {
+            **{f"M{m},Growing": f"0:00+0:{m:02d}" for m in RESET_MINUTES},
+            "Last5m,Sliding": "300:30",
+            "Last3,Selection": "3",
+            "Shift,SinceLogin": "",
+        }
+    ),
     time_ranges=load_time_ranges({"Short": "0-10", "Mid": "5-60", "Long": "30-"}),
+    filters=load_filters(
+        {
+            "Gold": 'PairExists(UserData, "Segment", "Gold")',
+            "Break": 'ReasonCode = "Break"',
+            "NotLunch": 'ReasonCode != "Lunch"',
+        }
+    ),
 )
+#: Categories a Sliding / Selection window does not serve (semantics §3.1).
+NOT_WINDOWED = {
+    Category.MaxNumber,
+    Category.MinNumber,
+    Category.AverageOfCurrentNumber,
+    Category.AverageOfCurrentTime,
+    Category.TotalContinuousNumber,
+    Category.ElapsedTimePercentage,
+    Category.TotalNumberPerSecond,
+}
 
 #: Actions the generated streams produce, by the objects they reach.
 AGENT_ACTIONS = [
@@ -175,7 +200,14 @@ def statistic(draw: st.DrawFn) -> tuple[StatType, Any, str | None, str | None]:
         subject = Subject.PlaceStatus if otype is ObjectType.Place else Subject.AgentStatus
         definition["Objects"], definition["Subject"] = otype.name, subject.name
     obj = draw(st.sampled_from(OBJECTS[otype]))
-    return StatType.from_definition(definition), (otype, obj), rng, rng2
+    choices = ["grow", "grow", "grow"]
+    if category not in NOT_WINDOWED:
+        choices += ["Last5m", "Last3"]
+    if otype is ObjectType.Agent:
+        choices.append("Shift")
+    profile = draw(st.sampled_from(choices))
+    flt = draw(st.sampled_from([None, None, "Gold", "Break", "NotLunch"]))
+    return StatType.from_definition(definition), (otype, obj, profile, flt), rng, rng2
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -212,35 +244,45 @@ def test_engine_equals_reference(
     profile_name = f"M{reset_minutes}"
     tz = CENTER.tenants[0].timezone
     for i, event in enumerate(events):
-        if i == open_at:
+        if i >= open_at and not opened and (i == 0 or event.time - events[i - 1].time >= 2):
             # open between two events so that no event shares the open instant
             t_open = (events[i - 1].time + event.time) // 2 if i else event.time - 1
             if t_open > (engine.now or 0):
                 log.append(engine.advance(t_open))
-            for k, (stat_type, (otype, oid), rng, rng2) in enumerate(stats):
+            for k, (stat_type, (otype, oid, prof, flt), rng, rng2) in enumerate(stats):
                 engine.open_statistic(
                     "t",
                     k,
                     ObjectRef("T1", otype, oid),
                     stat_type,
-                    profile=profile_name,
+                    profile=profile_name if prof == "grow" else prof,
                     time_range=rng,
                     time_range2=rng2,
+                    filter=flt,
                     notification=NotificationSettings(mode=NotifyMode.NONE),
                 )
                 opened[k] = engine.now or 0
         log.append(engine.feed(event))
         if i in checks and opened:
             now = engine.now or 0
-            for k, (stat_type, (otype, oid), rng, rng2) in enumerate(stats):
-                resets = []
-                r = PROFILE.time_profiles[profile_name].next_reset(opened[k], tz)
-                while r is not None and r <= now:
-                    resets.append(r)
-                    r = PROFILE.time_profiles[profile_name].next_reset(r, tz)
+            for k, (stat_type, (otype, oid, prof, flt), rng, rng2) in enumerate(stats):
+                obj = ObjectRef("T1", otype, oid)
+                resets: list[int] = []
+                window = selection = None
+                if prof == "grow":
+                    r = PROFILE.time_profiles[profile_name].next_reset(opened[k], tz)
+                    while r is not None and r <= now:
+                        resets.append(r)
+                        r = PROFILE.time_profiles[profile_name].next_reset(r, tz)
+                elif prof == "Last5m":
+                    window = (300_000, 30_000)
+                elif prof == "Last3":
+                    selection = 3
+                else:
+                    resets = [r for r in login_instants(log, obj) if r >= opened[k]]
                 expected = reference_value(
                     stat_type,
-                    ObjectRef("T1", otype, oid),
+                    obj,
                     initial=initial,
                     log=log,
                     opened=opened[k],
@@ -248,11 +290,14 @@ def test_engine_equals_reference(
                     resets=resets,
                     time_range=PROFILE.time_ranges.get(rng) if rng else None,
                     time_range2=PROFILE.time_ranges.get(rng2) if rng2 else None,
+                    window=window,
+                    selection=selection,
+                    filter=PROFILE.filters[flt].matches if flt else None,
                 )
                 got = engine.peek("t", k).value
                 assert abs(got - expected) <= 1e-6 * max(1.0, abs(expected)), (
                     f"{stat_type.category.name} {stat_type.subject.name} "
-                    f"{stat_type.main_mask.text!r} on {oid} at event {i}: "
+                    f"{stat_type.main_mask.text!r} on {oid} ({prof}, filter {flt}) at event {i}: "
                     f"engine {got} != reference {expected}"
                 )
 
