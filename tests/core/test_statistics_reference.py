@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from statengine import Engine, ObjectRef, ObjectType
 from statengine.core.actions import ActionKind
 from statengine.core.engine import StatisticsProfile
-from statengine.core.notify import NotificationSettings, NotifyMode
 from statengine.core.filters import load_filters
+from statengine.core.notify import NotificationSettings, NotifyMode
 from statengine.core.profiles import load_time_profiles
 from statengine.core.stattypes import (
     CATEGORY_SUBJECTS,
