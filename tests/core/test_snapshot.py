@@ -167,7 +167,7 @@ def same_state(a: Engine, b: Engine, *, extra_fed: int = 0) -> None:
 # --------------------------------------------------------------------------
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 2**31),
     events=st.integers(50, 1500),
@@ -279,7 +279,7 @@ def test_events_queued_by_a_refused_strict_event_are_kept() -> None:
 # --------------------------------------------------------------------------
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     seed=st.integers(0, 2**31),
     events=st.integers(100, 1500),
