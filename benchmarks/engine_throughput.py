@@ -42,7 +42,9 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(agents: int, events: int, mode: str, seed: int, console: Console) -> dict[str, object]:
+def run(
+    agents: int, events: int, mode: str, seed: int, console: Console, *, statistics: bool = True
+) -> dict[str, object]:
     center = make_center(agents=agents, queues=max(1, agents // 100))
     profile = StatisticsProfile.from_sections(_library())
     t0 = time.perf_counter()
@@ -54,7 +56,7 @@ def run(agents: int, events: int, mode: str, seed: int, console: Console) -> dic
     settings = NotificationSettings(mode=NotifyMode[mode])
     t0 = time.perf_counter()
     opened = 0
-    for name, stat_type in profile.stat_types.items():
+    for name, stat_type in profile.stat_types.items() if statistics else ():
         for otype in OBJECT_TYPES:
             if otype not in stat_type.objects:
                 continue
@@ -112,11 +114,22 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks throughput")
     parser.add_argument("--agents", type=int, default=1000)
     parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--mode", choices=[m.name for m in NotifyMode], default="NONE",
-                        help="notification mode of every subscription (NONE measures intake)")
+    parser.add_argument(
+        "--mode",
+        choices=[m.name for m in NotifyMode],
+        default="NONE",
+        help="notification mode of every subscription (NONE measures intake)",
+    )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--no-statistics",
+        action="store_true",
+        help="open no statistics: measure state reconstruction alone",
+    )
     args = parser.parse_args(argv)
-    run(args.agents, args.events, args.mode, args.seed, Console())
+    run(
+        args.agents, args.events, args.mode, args.seed, Console(), statistics=not args.no_statistics
+    )
 
 
 if __name__ == "__main__":
