@@ -1,12 +1,12 @@
-"""``python -m benchmarks throughput ...``: run a benchmark scenario."""
+"""``python -m benchmarks {throughput,compare} ...``: run a benchmark scenario."""
 
 from __future__ import annotations
 
 import sys
 
-from benchmarks import engine_throughput
+from benchmarks import compare_simulators, engine_throughput
 
-SCENARIOS = {"throughput": engine_throughput.main}
+SCENARIOS = {"throughput": engine_throughput.main, "compare": compare_simulators.main}
 
 
 def main() -> None:
