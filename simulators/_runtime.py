@@ -16,15 +16,16 @@ from collections.abc import Mapping
 from datetime import date
 from types import MappingProxyType
 
-from simulators.records import CallKind, Outcome
+from simulators.records import CallKind, Outcome, QueueStay, StayOutcome
 from simulators.workload import ArrivalSpec, CallHandling, Sampler
 
-__all__ = ["Agent", "Break", "Call", "Consult", "Handling", "Queue", "Stream"]
+__all__ = ["Agent", "Break", "Call", "Consult", "Handling", "Queue", "Stay", "Stream"]
 
 #: call states
 ROUTING, QUEUED, RINGING, TALKING, DONE = range(5)
-#: agent states
-OFF, IDLE, OFFERED, BUSY, ACW, NOT_READY = range(6)
+#: agent states; BLOCKED: ready, but interactions of a media that blocks
+#: voice keep calls away (the contact-center simulator, simulators/multimedia.py)
+OFF, IDLE, OFFERED, BUSY, ACW, NOT_READY, BLOCKED = range(7)
 #: agent modes as last reported to the engine
 M_NONE, M_READY, M_NOT_READY, M_ACW = range(4)
 #: what happens during an answered call
@@ -99,6 +100,7 @@ class Agent:
     __slots__ = (
         "acw_at",
         "acw_call",
+        "acw_stay",
         "dn",
         "emp",
         "gen",
@@ -132,6 +134,9 @@ class Agent:
         #: a break or not-ready period to start when next free
         self.pending: Break | None = None
         self.acw_call: Call | None = None
+        #: the queue stay credited with the ACW in progress (None: the ACW
+        #: follows a call no queue distributed to this agent)
+        self.acw_stay: Stay | None = None
         self.acw_at = 0
 
 
@@ -157,6 +162,8 @@ class Call:
         "clear_entry",
         "conferences",
         "conn",
+        "consultations",
+        "consultations_answered",
         "consults",
         "ended",
         "enq",
@@ -182,6 +189,8 @@ class Call:
         "ronas",
         "seg",
         "state",
+        "stay",
+        "stays",
         "talk_ms",
         "transfers",
         "wait",
@@ -216,6 +225,64 @@ class Call:
         self.clear_entry = 0
         self.ring_no = 0
         self.pending_acw = 0
+        self.consultations = self.consultations_answered = 0
+        #: every stay in an ACD queue, and the current one: waiting or ringing,
+        #: or answered with its agent still on the call (None otherwise)
+        self.stays: list[Stay] = []
+        self.stay: Stay | None = None
+
+
+class Stay:
+    """One stay of a call in an ACD queue while it is being simulated; frozen
+    into a :class:`~simulators.records.QueueStay` when the call is recorded.
+
+    The agent's talk and hold are kept as the call's totals at the answer
+    (``talk0``, ``hold0``) and at the end of the agent's part: the call's
+    segments are already summed on the hot path, a stay only subtracts.
+    """
+
+    __slots__ = (
+        "acw",
+        "agent",
+        "distributed",
+        "entered",
+        "hold",
+        "hold0",
+        "outcome",
+        "outcome_at",
+        "queue",
+        "released",
+        "talk",
+        "talk0",
+    )
+
+    def __init__(self, queue: str, entered: int) -> None:
+        self.queue = queue
+        self.entered = entered
+        self.outcome = StayOutcome.UNFINISHED
+        self.outcome_at: int | None = None
+        self.distributed: int | None = None
+        self.agent = ""
+        self.released: int | None = None
+        self.talk0 = self.hold0 = self.talk = self.hold = self.acw = 0
+
+    def end_part(self, call: Call, now: int) -> None:
+        """The agent the queue distributed the call to released it or handed
+        it over (its talk and hold are summed on ``call`` up to ``now``)."""
+        self.released = now
+        self.talk = call.talk_ms - self.talk0
+        self.hold = call.hold_ms - self.hold0
+
+    def frozen(self, call: Call) -> QueueStay:
+        """The record of this stay; an answered part still going on at the
+        horizon counts the call's talk and hold up to it."""
+        talk, hold = self.talk, self.hold
+        if self.released is None and self.outcome is StayOutcome.ANSWERED:
+            talk, hold = call.talk_ms - self.talk0, call.hold_ms - self.hold0
+        return QueueStay(
+            self.queue, self.entered, self.outcome, self.outcome_at, self.distributed,
+            self.agent, self.released, talk, hold, self.acw,
+        )  # fmt: skip
 
 
 class Consult:

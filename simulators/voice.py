@@ -61,6 +61,7 @@ import attrs
 
 from simulators._runtime import (
     ACW,
+    BLOCKED,
     BUSY,
     DONE,
     F_CONFERENCE,
@@ -86,9 +87,10 @@ from simulators._runtime import (
     Consult,
     Handling,
     Queue,
+    Stay,
     Stream,
 )
-from simulators.records import CallKind, CallRecord, Outcome
+from simulators.records import CallKind, CallRecord, Outcome, StayOutcome
 from simulators.schedule import Scheduler
 from simulators.settings import SimulationSettings
 from simulators.workload import INTERVAL_MS, BreakSpec, Sampler, VoiceWorkload, interval_rate
@@ -201,7 +203,7 @@ class VoiceSimulator:
 
     def __init__(self, config: Config, rng: random.Random) -> None:
         #: the validated model
-        self.workload: Final = VoiceWorkload.from_config(config)
+        self.workload: Final = self._load_workload(config)
         self.config: Final = config
         self.rng: Final = rng
         w = self.workload
@@ -278,6 +280,12 @@ class VoiceSimulator:
         if id(spec) not in cache:
             cache[id(spec)] = Break(spec.reason, spec.duration.sampler(self.rng, cap))
         return cache[id(spec)]
+
+    @classmethod
+    def _load_workload(cls, config: Config) -> VoiceWorkload:
+        """The validated voice model (a hook: the multimedia simulator schedules
+        agents without voice seats, simulators/media_workload.py)."""
+        return VoiceWorkload.from_config(config)
 
     @classmethod
     def from_config(
@@ -399,7 +407,8 @@ class VoiceSimulator:
                 c.conn, c.kind, c.outcome, c.entry, c.first_queue, c.arrival, c.queued_at,
                 c.answered, c.answered_by, c.abandoned, c.ended, c.wait, c.queue_ms, c.ring_ms,
                 c.talk_ms, c.hold_ms, c.acw_ms, c.holds, c.consults, c.transfers, c.conferences,
-                c.ronas, tuple(c.agents),
+                c.ronas, tuple(c.agents), c.consultations, c.consultations_answered,
+                tuple([s.frozen(c) for s in c.stays]),
             )
         )  # fmt: skip
 
@@ -412,6 +421,15 @@ class VoiceSimulator:
     def _new_conn(self) -> str:
         self._conn += 1
         return f"{self._conn:016x}"
+
+    @staticmethod
+    def _end_stay(call: Call, outcome: StayOutcome, now: int) -> None:
+        """The current queue stay ends unanswered (abandon, RONA, clear)."""
+        stay = call.stay
+        assert stay is not None
+        stay.outcome = outcome
+        stay.outcome_at = now
+        call.stay = None
 
     # ------------------------------------------------------------------
     # Arrivals
@@ -521,6 +539,8 @@ class VoiceSimulator:
         q.entered += 1
         call.state = QUEUED
         call.queue = q
+        stay = call.stay = Stay(q.number, now)
+        call.stays.append(stay)
         if call.queued_at is None:
             call.queued_at = now
             call.first_queue = q.number
@@ -589,6 +609,10 @@ class VoiceSimulator:
         call.agent = agent
         call.ring_at = now
         call.ring_no += 1
+        stay = call.stay
+        assert stay is not None
+        stay.distributed = now
+        stay.agent = agent.emp
         h = q.h
         ring = h.rona_ms if h.rona_p and self._rand() < h.rona_p else h.ring()
         if ring >= h.rona_ms:
@@ -634,12 +658,14 @@ class VoiceSimulator:
             self._call_event(ev.Abandoned, q.number, call.conn)
             self._leave_queue(call, q)
             call.outcome = Outcome.ABANDONED_QUEUED
+            self._end_stay(call, StayOutcome.ABANDONED_QUEUED, now)
         else:  # ringing: the only other state before an answer
             agent = call.agent
             assert agent is not None
             self._call_event(ev.Abandoned, agent.dn, call.conn)
             call.ring_ms += now - call.ring_at
             call.outcome = Outcome.ABANDONED_RINGING
+            self._end_stay(call, StayOutcome.ABANDONED_RINGING, now)
             call.agent = None
             self._free(agent)
         self._abandoned += 1
@@ -663,6 +689,7 @@ class VoiceSimulator:
         call.state = DONE
         call.outcome = Outcome.CLEARED
         call.ended = now
+        self._end_stay(call, StayOutcome.CLEARED, now)
         if call.answered is None:
             call.wait = now - call.arrival
         self._done(call)
@@ -679,6 +706,7 @@ class VoiceSimulator:
         self._agent_event(ev.AgentNotReady, agent, reasons=_RONA)
         call.ring_ms += now - call.ring_at
         call.ronas += 1
+        self._end_stay(call, StayOutcome.RING_NO_ANSWER, now)
         call.agent = None
         agent.mode = M_NOT_READY
         agent.state = NOT_READY
@@ -708,6 +736,11 @@ class VoiceSimulator:
         agent.state = BUSY
         call.agents.append(agent.emp)
         call.seg = now
+        stay = call.stay
+        assert stay is not None
+        stay.outcome = StayOutcome.ANSWERED
+        stay.outcome_at = now
+        stay.talk0, stay.hold0 = call.talk_ms, call.hold_ms
         h = call.h = q.h
         talk = h.talk()
         if call.answered is None:
@@ -744,11 +777,20 @@ class VoiceSimulator:
         call.outcome = Outcome.ANSWERED
         call.ended = now
         call.agent = None
-        self._wrap(agent, call, h.acw_p, h.acw)
+        # the queue's agent, unless it handed the call over (call.stay None)
+        stay = call.stay
+        if stay is not None:
+            stay.end_part(call, now)
+            call.stay = None
+        self._wrap(agent, call, h.acw_p, h.acw, stay)
         self._done(call)
 
-    def _wrap(self, agent: Agent, call: Call, p: float, acw: Sampler) -> None:
-        """After the agent's part of ``call``: after-call work, or free at once."""
+    def _wrap(
+        self, agent: Agent, call: Call, p: float, acw: Sampler, stay: Stay | None = None
+    ) -> None:
+        """After the agent's part of ``call``: after-call work, or free at once.
+        ``stay``: the queue stay credited with the ACW (the queue distributed
+        the call to this agent)."""
         if p and (p >= 1.0 or self._rand() < p):
             now = self._sched.now
             if self._emitting:
@@ -761,6 +803,7 @@ class VoiceSimulator:
             agent.mode = M_ACW
             agent.state = ACW
             agent.acw_call = call
+            agent.acw_stay = stay
             agent.acw_at = now
             call.pending_acw += 1
             agent.token += 1
@@ -776,7 +819,12 @@ class VoiceSimulator:
         call = agent.acw_call
         assert call is not None
         agent.acw_call = None
-        call.acw_ms += self._sched.now - agent.acw_at
+        acw = self._sched.now - agent.acw_at
+        call.acw_ms += acw
+        stay = agent.acw_stay
+        if stay is not None:
+            stay.acw = acw
+            agent.acw_stay = None
         call.pending_acw -= 1
         if call.state == DONE and call.pending_acw == 0:
             self._done(call)
@@ -833,6 +881,7 @@ class VoiceSimulator:
         conn = self._new_conn()
         call.talk_ms += now - call.seg
         call.hold_at = now
+        call.consultations += 1
         self._call_event(ev.Held, a.dn, call.conn)
         if b is not None:
             self._take(b)
@@ -852,6 +901,7 @@ class VoiceSimulator:
         if cs.b is not None:
             self._call_event(ev.Established, cs.b.dn, cs.conn, call_type=_CONS)
         self._call_event(ev.Established, cs.a.dn, cs.conn, call_type=_CONS)
+        cs.call.consultations_answered += 1
         self._at(self._sched.now + h.consult(), self._consult_end, cs)
 
     def _consult_end(self, cs: Consult, _token: int) -> None:
@@ -884,7 +934,12 @@ class VoiceSimulator:
             call.transfers += 1
             call.agent = b
             call.agents.append(b.emp)
-            self._wrap(a, call, h.acw_p, h.acw)
+            # the queue distributed the call to a, not to b: a's part ends here
+            stay = call.stay
+            if stay is not None:
+                stay.end_part(call, now)
+                call.stay = None
+            self._wrap(a, call, h.acw_p, h.acw, stay)
             self._at(now + h.talk(), self._release, call)
             return
         # conference: PartyAdded at the conferencing DN, PartyChanged at the new party
@@ -921,8 +976,11 @@ class VoiceSimulator:
         call.talk_ms += now - call.seg
         call.transfers += 1
         call.agent = None
-        self._enqueue(call, target, False)
-        self._wrap(a, call, h.acw_p, h.acw)
+        stay = call.stay
+        if stay is not None:
+            stay.end_part(call, now)
+        self._enqueue(call, target, False)  # a new stay
+        self._wrap(a, call, h.acw_p, h.acw, stay)
 
     # ------------------------------------------------------------------
     # Agents: free, not ready, shifts
@@ -974,7 +1032,8 @@ class VoiceSimulator:
         if gen != agent.gen:
             return
         self._at(self._sched.now + self._after(self._nr_mean), self._random_not_ready, agent, gen)
-        if agent.state == IDLE or (agent.state in (OFFERED, BUSY, ACW) and agent.pending is None):
+        busy = agent.state in (OFFERED, BUSY, ACW, BLOCKED)
+        if agent.state == IDLE or (busy and agent.pending is None):
             breaks = self._nr_breaks
             brk = breaks[0] if len(breaks) == 1 else self.rng.choices(breaks, self._nr_weights)[0]
             if agent.state == IDLE:

@@ -14,7 +14,9 @@ interval boundary first and keep the reset notifications.
 
 The ``ground_truth`` side is computed by :func:`ground_truth` from the
 simulator's own :class:`~simulators.records.CallRecord` values, never from the
-event stream.
+event stream: the queue rows from each record's stays in ACD queues
+(:class:`~simulators.records.QueueStay`), with the attribution rules of
+``docs/report.md``.
 """
 
 from __future__ import annotations
@@ -93,41 +95,47 @@ FLOW_ACTIONS: Final[Mapping[str, str]] = {
     "ring_no_answer": "CallMissed",
 }
 
-_ABANDONED: Final = ("abandoned_queued", "abandoned_ringing")
 _RESET_ONLY: Final = NotificationSettings(mode=NotifyMode.RESET)
 
 
-class _Record(Protocol):
-    """What :func:`ground_truth` reads of a :class:`simulators.CallRecord`."""
+class _Stay(Protocol):
+    """What :func:`ground_truth` reads of a :class:`simulators.records.QueueStay`."""
 
     @property
     def queue(self) -> str: ...
     @property
-    def queued_ms(self) -> int | None: ...
-    @property
-    def answered_ms(self) -> int | None: ...
-    @property
-    def abandoned_ms(self) -> int | None: ...
-    @property
-    def ended_ms(self) -> int | None: ...
+    def entered_ms(self) -> int: ...
     @property
     def outcome(self) -> str: ...
+    @property
+    def outcome_ms(self) -> int | None: ...
+    @property
+    def released_ms(self) -> int | None: ...
     @property
     def talk_ms(self) -> int: ...
     @property
     def hold_ms(self) -> int: ...
     @property
     def acw_ms(self) -> int: ...
+
+
+class _Record(Protocol):
+    """What :func:`ground_truth` reads of a :class:`simulators.CallRecord`."""
+
     @property
     def holds(self) -> int: ...
     @property
-    def consults(self) -> int: ...
+    def consultations(self) -> int: ...
+    @property
+    def consultations_answered(self) -> int: ...
     @property
     def transfers(self) -> int: ...
     @property
     def conferences(self) -> int: ...
     @property
     def ronas(self) -> int: ...
+    @property
+    def queue_stays(self) -> Sequence[_Stay]: ...
 
 
 def interval_start(ms: int) -> int:
@@ -299,7 +307,14 @@ def ground_truth(
     zone: tzinfo,
 ) -> dict[str, Any]:
     """The queue figures and call-flow counts from the simulator's records,
-    with the attribution rules of docs/report.md."""
+    with the attribution rules of docs/report.md.
+
+    A queue is measured per **stay** of a call in it, not per call: a call
+    that comes back after a ring-no-answer or is transferred to a queue is
+    offered again there, and its wait restarts, as a caller re-entering a
+    queue is what the queue's staff sees. The handling a queue is credited
+    with is that of the agent it distributed the call to.
+    """
     cells: dict[tuple[str, int], dict[str, Any]] = {}
 
     def cell(queue: str, t: int) -> dict[str, Any]:
@@ -321,39 +336,48 @@ def ground_truth(
     by_number = {q.partition("@")[0]: q for q in queues}
     flows = dict.fromkeys(FLOW_ACTIONS, 0)
     for r in records:
-        flows["hold"] += r.holds
-        flows["consult"] += r.consults
+        # every consultation starts with the customer put on hold (CallHeld);
+        # the engine counts a consultation when it is answered
+        flows["hold"] += r.holds + r.consultations
+        flows["consult"] += r.consultations_answered
         flows["transfer"] += r.transfers
         flows["conference"] += r.conferences
         flows["ring_no_answer"] += r.ronas
-        queue = by_number.get(r.queue)
-        if queue is None or r.queued_ms is None:
-            continue
-        cell(queue, r.queued_ms)["offered"] += 1
-        if r.answered_ms is not None:
-            c = cell(queue, r.answered_ms)
-            wait = r.answered_ms - r.queued_ms
-            c["answered"] += 1
-            c["wait_ms"] += wait
-            c["max_wait_ms"] = max(c["max_wait_ms"], wait)
-            if _seconds(r.queued_ms, r.answered_ms) < SL_THRESHOLD_S:
-                c["answered_within_threshold"] += 1
-            if r.ended_ms is not None and str(r.outcome) == "answered":
-                h = cell(queue, r.ended_ms)
-                h["handle_ms"] += r.talk_ms + r.hold_ms
+        for stay in r.queue_stays:
+            queue = by_number.get(stay.queue)
+            if queue is None:
+                continue
+            entered, outcome, at = stay.entered_ms, str(stay.outcome), stay.outcome_ms
+            cell(queue, entered)["offered"] += 1
+            if at is None:
+                pass  # waiting or ringing at the horizon
+            elif outcome == "answered":
+                c = cell(queue, at)
+                wait = at - entered
+                c["answered"] += 1
+                c["wait_ms"] += wait
+                c["max_wait_ms"] = max(c["max_wait_ms"], wait)
+                if _seconds(entered, at) < SL_THRESHOLD_S:
+                    c["answered_within_threshold"] += 1
+            elif outcome in ("abandoned_queued", "abandoned_ringing"):
+                c = cell(queue, at)
+                short = _seconds(entered, at) < SHORT_ABANDON_S
+                # the service factor's denominator also counts callers who hung
+                # up while an agent's phone rang (CallAbandonedFromRinging)
+                c["sl_abandoned"] += 1
+                c["sl_short"] += short
+                if outcome == "abandoned_queued":
+                    c["abandoned"] += 1
+                    c["short_abandoned"] += short
+            released = stay.released_ms
+            if released is not None:
+                # CallReleased: the agent's talk, holds included, counted where
+                # it ended; ACWCompleted where the ACW ended
+                h = cell(queue, released)
+                h["handle_ms"] += stay.talk_ms + stay.hold_ms
                 h["handled"] += 1
-                if r.acw_ms:  # the ACW ends after the release (one agent per call)
-                    cell(queue, r.ended_ms + r.acw_ms)["handle_ms"] += r.acw_ms
-        elif r.abandoned_ms is not None and str(r.outcome) in _ABANDONED:
-            c = cell(queue, r.abandoned_ms)
-            short = _seconds(r.queued_ms, r.abandoned_ms) < SHORT_ABANDON_S
-            # the service factor's denominator also counts callers who hung up
-            # while an agent's phone rang (CallAbandonedFromRinging)
-            c["sl_abandoned"] += 1
-            c["sl_short"] += short
-            if str(r.outcome) == "abandoned_queued":
-                c["abandoned"] += 1
-                c["short_abandoned"] += short
+                if stay.acw_ms:
+                    cell(queue, released + stay.acw_ms)["handle_ms"] += stay.acw_ms
     out: dict[str, Any] = {}
     for q in queues:
         rows = []
