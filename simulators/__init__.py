@@ -69,6 +69,8 @@ ENTRY_POINT_GROUP: Final = "statengine.simulators"
 BUILTIN_SIMULATORS: Final[Mapping[str, str]] = MappingProxyType(
     {
         "voice": "simulators.voice:VoiceSimulator",
+        "contact-center": "simulators.multimedia:ContactCenterSimulator",
+        "multimedia": "simulators.multimedia:MultimediaSimulator",
         "replay": "simulators.replay:ReplaySimulator",
     }
 )

@@ -505,7 +505,8 @@ VOICE_TABLES: Final = (
     "seats",
 )
 #: sub-tables other layers own, ignored here; keys starting with ``x_`` too
-FOREIGN_TABLES: Final = ("replay", "report")
+#: (``media``, ``capacity``, ``outages``: the multimedia model, simulators/media_workload.py)
+FOREIGN_TABLES: Final = ("replay", "report", "media", "capacity", "outages")
 
 
 @attrs.frozen(kw_only=True)
