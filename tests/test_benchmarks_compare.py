@@ -146,6 +146,7 @@ def test_compare_prints_every_line_and_returns_the_figures() -> None:
     for row in report["results"]:
         assert row["calls"] > 0
         assert row["wall_s"] > 0
+        assert 0 < row["cpu_s"] <= row["wall_s"] * 1.5  # one thread (clocks' granularity)
         assert row["calls_per_s"] == pytest.approx(row["calls"] / row["wall_s"], rel=1e-3)
     voice = report["results"][0]
     assert voice["events_per_s"] == pytest.approx(voice["events"] / voice["wall_s"], rel=1e-3)
@@ -153,11 +154,13 @@ def test_compare_prints_every_line_and_returns_the_figures() -> None:
     assert report["erlang_c"]["service_level"] == pytest.approx(ref.service_level, abs=1e-5)
     assert report["workload"]["occupancy"] == pytest.approx(200 * 30 / 3600 / 3, abs=1e-4)
     text = out.getvalue()
-    for word in ("Erlang C", "calls/s", "events/s", "SL(20 s)", *names):
+    for word in ("Erlang C", "calls/s", "events/s", "CPU s", "SL(20 s)", *names):
         assert word in text
     if "Ciw" in names:
         ratio = report["results"][0]["calls_per_s"] / _row(report, "Ciw")["calls_per_s"]
         assert report["voice_vs_ciw_calls_per_s"] == pytest.approx(ratio, rel=1e-2)
+        cpu_ratio = _row(report, "Ciw")["cpu_s"] / report["results"][0]["cpu_s"]
+        assert report["voice_vs_ciw_calls_per_cpu_s"] == pytest.approx(cpu_ratio, rel=1e-2)
         assert "statengine voice / Ciw" in text
 
 
@@ -185,6 +188,7 @@ def test_missing_ciw_and_simpy_are_skipped_with_the_install_hint(
     assert report["missing"] == ["ciw", "simpy"]
     assert [r["simulator"] for r in report["results"]] == [VOICE]
     assert report["voice_vs_ciw_calls_per_s"] is None
+    assert report["voice_vs_ciw_calls_per_cpu_s"] is None
 
 
 def test_python_m_benchmarks_compare(
