@@ -40,6 +40,7 @@ from statengine.core.engine import Engine
 from statengine.core.events import Event
 from statengine.errors import ConfigError
 from statengine.report import ReportCollector, build_report
+from statengine.report_media import MediaReportCollector, add_media_report
 from statengine.streams import StreamWriter, open_stream_writer
 
 __all__ = ["add_parser", "cmd_simulate", "parse_speed"]
@@ -204,7 +205,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if engine is None:
         engine = Engine(config, strict=False)
     engine.advance(start_ms)
-    collector = ReportCollector(engine, subscriber="simulate-report")
+    collector = MediaReportCollector(engine, subscriber="simulate-report")
     backup = (
         AutoBackup(interval_s=args.backup_interval, directory=args.backup_dir, start_ms=start_ms)
         if args.backup_dir
@@ -248,8 +249,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     records = getattr(sim, "records", None)
     meta = {
         "config": config.source,
-        "simulator": args.simulator
-        or config.sections.get("simulation", {}).get("simulator", "voice"),
+        "simulator": args.simulator or settings.simulator,
         "seed": settings.seed if args.seed is None else args.seed,
         "interrupted": run.interrupted,
         "restored": bool(args.restore),
@@ -266,6 +266,15 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             zone=zone,
             meta=meta,
             records=list(records) if records else None,
+        )
+        interactions = getattr(sim, "interactions", None)
+        add_media_report(
+            report,
+            collector=collector,
+            start_ms=start_ms,
+            end_ms=end_report,
+            zone=zone,
+            interactions=list(interactions) if interactions is not None else None,
         )
         text = json.dumps(report, indent=1) + "\n"
         if args.report == "-":
