@@ -154,8 +154,19 @@ def test_unknown_simulator_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_default_center_loads() -> None:
     config = load_packaged("default")
-    assert len(config.center.agents) == 200
-    assert "simulation" in config.sections
+    assert len(config.center.agents) == 300
+    assert config.sections["simulation"]["simulator"] == "contact-center"
+    assert len({ln.name for ln in config.center.links if ln.kind.value == "ixnserver"}) == 2
+
+
+@pytest.mark.parametrize(("name", "agents"), [("small", 24), ("large", 5000)])
+def test_packaged_example_centers_load(name: str, agents: int) -> None:
+    from simulators import create_simulator
+
+    config = load_packaged(name)
+    assert len(config.center.agents) == agents
+    sim = create_simulator(config)  # validated up front, nothing runs
+    assert set(sim.media_workload.media) == {"chat", "email", "workitem"}  # type: ignore[attr-defined]
 
 
 def test_default_center_30_minutes(tmp_path: Path) -> None:
