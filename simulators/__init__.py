@@ -17,8 +17,10 @@ takes those two arguments satisfies it). Factories are found by
 :func:`load_simulator`:
 
 * the built-ins, :data:`BUILTIN_SIMULATORS`: ``voice`` (the PBX/ACD model of
-  :mod:`simulators.voice`) and ``replay`` (a recorded stream,
-  :mod:`simulators.replay`);
+  :mod:`simulators.voice`), ``contact-center`` (voice plus e-mail, chat and
+  work items on one set of agents, :mod:`simulators.multimedia`; the
+  default), ``multimedia`` (the Interaction Server side alone) and ``replay``
+  (a recorded stream, :mod:`simulators.replay`);
 * third-party simulators registered under the entry-point group
   ``statengine.simulators`` (:data:`ENTRY_POINT_GROUP`), e.g. in their
   ``pyproject.toml``::
@@ -40,6 +42,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Final, Protocol, runtime_checkable
 
+from simulators.media_records import MEDIA_RECORD_VERSION, InteractionOutcome, InteractionRecord
 from simulators.records import RECORD_VERSION, CallKind, CallRecord, Outcome
 from simulators.settings import SimulationSettings, with_simulation
 from statengine.config import Config
@@ -49,9 +52,12 @@ from statengine.errors import ConfigError
 __all__ = [
     "BUILTIN_SIMULATORS",
     "ENTRY_POINT_GROUP",
+    "MEDIA_RECORD_VERSION",
     "RECORD_VERSION",
     "CallKind",
     "CallRecord",
+    "InteractionOutcome",
+    "InteractionRecord",
     "Outcome",
     "SimulationSettings",
     "Simulator",
@@ -151,7 +157,8 @@ def load_simulator(name_or_spec: str, *, path: str = "simulation.simulator") -> 
     """The factory of a simulator given by registered name or ``module:Class``.
 
     Args:
-        name_or_spec: ``"voice"``, ``"replay"``, a name registered under
+        name_or_spec: ``"voice"``, ``"contact-center"``, ``"multimedia"``,
+            ``"replay"``, a name registered under
             :data:`ENTRY_POINT_GROUP`, or ``"package.module:Class"``.
         path: the config path named in errors.
 
@@ -205,7 +212,7 @@ def create_simulator(
     Args:
         config: a loaded configuration (``statengine.config``).
         name: registered name or ``module:Class``; by default
-            ``[simulation] simulator`` (``"voice"`` if absent).
+            ``[simulation] simulator`` (``"contact-center"`` if absent).
         seed: seed of a new ``random.Random``; by default ``[simulation] seed``
             (0 if absent). Ignored when ``rng`` is given.
         rng: the random generator to use instead.

@@ -73,6 +73,7 @@ from simulators.media_workload import (
     MediaWorkload,
     media_only_voice_workload,
 )
+from simulators.records import CallRecord
 from simulators.voice import VoiceSimulator
 from simulators.workload import Distribution, VoiceWorkload
 from statengine.config import Config
@@ -314,12 +315,12 @@ class ContactCenterSimulator(VoiceSimulator):
         exhausted (outcome ``unfinished``, durations up to the horizon)."""
         return self._ixn_records
 
-    def run(self) -> Sequence[InteractionRecord]:  # type: ignore[override]
-        """Simulate to the horizon without building events; return the
-        interaction records (the call records are in :attr:`records`)."""
+    def run(self) -> Sequence[CallRecord]:
+        """Simulate to the horizon without building events; return the call
+        records, like the voice simulator (the interaction records are in
+        :attr:`interactions`): same draws, same records as :meth:`events`."""
         self._ixn_on = False
-        super().run()
-        return self._ixn_records
+        return super().run()
 
     def media_statistics(self) -> MediaStatistics:
         """A snapshot of the multimedia counters at the current virtual time."""

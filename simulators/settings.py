@@ -6,7 +6,9 @@ TOML layer keeps the ``[simulation]`` section raw and read-only in
 ``Config.sections["simulation"]`` (tables as mappings, arrays as tuples). This
 module owns the keys all simulators share (schema: ``simulators/README.md``):
 
-* ``simulator``: which simulator runs (a registered name or ``module:Class``);
+* ``simulator``: which simulator runs (a registered name or ``module:Class``;
+  ``contact-center`` by default: voice, plus e-mail, chat and work items when
+  ``[simulation.media]`` configures them);
 * ``start`` and ``timezone``: the local date-time the simulation starts at, so
   that day-of-week factors, shifts, midnight resets and DST mean something;
 * ``duration`` (or ``end``): the horizon;
@@ -348,7 +350,7 @@ class SimulationSettings:
                 )
             end = start + round(seconds * 1000)
         seed = read.integer(section, "seed", path, 0)
-        simulator = read.string(section, "simulator", path, default="voice")
+        simulator = read.string(section, "simulator", path, default="contact-center")
         return cls(
             simulator=simulator,
             start_ms=start,

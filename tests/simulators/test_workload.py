@@ -206,7 +206,7 @@ def test_a_valid_model_builds_and_lists_what_it_read() -> None:
 def test_settings_defaults_and_overrides() -> None:
     config = parse_config(example_text())
     settings = SimulationSettings.from_config(config)
-    assert settings.simulator == "voice"
+    assert settings.simulator == "contact-center"
     assert settings.seed == 0
     assert settings.duration_ms == 8 * 3600 * 1000
     assert settings.link == "ts1"
