@@ -43,13 +43,13 @@ measures are outside it. With ``--repeat N`` (default 3) the simulators take
 turns N times (same seed, same result) and each keeps its fastest wall time
 and, separately, its smallest CPU time (``time.process_time``): on a machine
 shared with other work the wall time also counts the time the process
-waited for a core, the CPU time does not, so the two ratios bracket it.
+waited for a core, the CPU time does not, so its ratios are the steadier.
 
 The engine line measures what a Stat Server reports: calls *answered* after
 the warm-up (``Total_Calls_Answered``, statistics opened at the warm-up
 instant on a profile that never resets), SL = ``Total_Answered_In_Threshold``
-/ answered with the time range ``0-threshold`` (seconds truncated, 20 s
-itself outside: docs/report.md), ASA = ``Average_Speed_Of_Answer``; it has no
+/ answered with the time range ``0-threshold`` (seconds truncated, the
+threshold itself outside: docs/report.md), ASA = ``Average_Speed_Of_Answer``; it has no
 ``P(wait)``.
 
 If ``ciw`` or ``simpy`` is missing the script says how to install them
