@@ -398,7 +398,12 @@ class ContactCenterSimulator(VoiceSimulator):
         if ma is not None and agent.state == OFF:
             self._ixn_login(ma)  # its media start not ready; ready with the voice
         super()._login_due(agent, shift_no)
-        if ma is not None:
+        if ma is None:
+            return
+        if agent.state == BLOCKED and not ma.blocking:
+            # a logout waiting for e-mails is called off by this shift
+            self._free(agent)
+        else:
             self._refresh(ma)
 
     def _logout(self, agent: Agent) -> None:
