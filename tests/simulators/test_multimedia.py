@@ -703,3 +703,13 @@ def test_default_center_day_staging_areas_equal_ground_truth(tmp_path: Path) -> 
     report = _report(tmp_path)  # statengine simulate: the default center, 8 h
     assert _assert_media_rows_equal(report) > 2000
     assert sum(r["abandoned"] for r in report["staging_areas"]["Chat"]) > 0
+
+
+def test_packaged_centers_are_what_the_script_makes() -> None:
+    """configs/{small,default,large}.toml are scripts/make_centers.py's output:
+    after editing the script, run it and commit the files."""
+    import runpy
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "make_centers.py"
+    make_centers = runpy.run_path(str(script))
+    assert make_centers["main"](["--check"]) == 0
