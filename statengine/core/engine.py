@@ -285,6 +285,8 @@ class Engine:
             model.dirty_devices.clear()
             model.dirty_places.clear()
             model.dirty_agents.clear()
+            model.monitoring_devices.clear()
+            model.scope_changed.clear()
             self._refused[exc.reason] = self._refused.get(exc.reason, 0) + 1
             if self.strict:
                 # what the stuck-call guard did just before stays queued and

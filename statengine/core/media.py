@@ -42,7 +42,14 @@ from statengine.core import events as ev
 from statengine.core.actions import ActionKind
 from statengine.core.monitoring import drop_partial
 from statengine.core.objects import LinkConfig, ObjectRef, ObjectType
-from statengine.core.state import AgentState, MediaChannel, Model, Partial, PlaceState
+from statengine.core.state import (
+    AgentState,
+    MediaChannel,
+    Model,
+    Partial,
+    PlaceState,
+    add_sorted,
+)
 from statengine.errors import BadEventError
 
 __all__ = ["INTERACTION_HANDLERS", "MEDIA_HANDLERS"]
@@ -216,7 +223,8 @@ def on_login(model: Model, event: ev.IxnAgentLogin, t: int, link: LinkConfig) ->
             raise BadEventError(event, "bad-capacity", f"{media}: {capacity!r}")
     partial = Partial(link=link.name, agent=agent, place=place)
     agent.partials[link.name] = partial
-    place.agents.add(agent)
+    model.scope_changed[agent] = None
+    add_sorted(place.agents, agent)
     for media, capacity in sorted(event.media.items()):
         _add_channel(model, partial, media, int(capacity), t)
     model.touch_place(place)

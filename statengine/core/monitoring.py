@@ -25,7 +25,7 @@ from typing import Any
 from statengine.core import events as ev
 from statengine.core.actions import ActionKind
 from statengine.core.objects import LinkConfig, LinkKind
-from statengine.core.state import Device, DNState, Model
+from statengine.core.state import Device, DNState, Model, discard
 from statengine.core.voice import sync_pseudo
 from statengine.errors import BadEventError
 
@@ -38,7 +38,7 @@ def set_monitored(model: Model, dev: Device, monitored: bool, t: int) -> None:
     """Flip a device's monitoring, closing its actions when it is lost."""
     if dev.monitored == monitored:
         return
-    model.monitoring_changed = True
+    model.monitoring_devices[dev] = None
     if not monitored:
         model.end_all(dev, t)
         if isinstance(dev, DNState):
@@ -77,6 +77,7 @@ def drop_partial(model: Model, link: str, agent_key: tuple[str, str], t: int) ->
     """Forget one agent's partial state of one Interaction Server link."""
     agent = model.agents[agent_key]
     partial = agent.partials.pop(link)
+    model.scope_changed[agent] = None
     for media in list(partial.channels):
         channel = partial.channels.pop(media)
         model.retire(channel, t)
@@ -85,7 +86,7 @@ def drop_partial(model: Model, link: str, agent_key: tuple[str, str], t: int) ->
     if not any(d.agent is agent for d in place.dns) and not any(
         p.place is place for p in agent.partials.values()
     ):
-        place.agents.discard(agent)
+        discard(place.agents, agent)
     model.touch_place(place)
     model.touch_agent(agent)
 

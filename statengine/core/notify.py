@@ -75,8 +75,10 @@ class NotificationSettings:
             raise LocalProtocolError(f"notification mode: expected a NotifyMode, got {self.mode!r}")
         for name in ("insensitivity", "frequency"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not (
-                math.isfinite(value)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not (math.isfinite(value))
             ):
                 raise LocalProtocolError(f"{name}: expected a finite number, got {value!r}")
         if self.mode is NotifyMode.PERIODICAL and self.frequency < 0.001:

@@ -56,7 +56,14 @@ from statengine.core.notify import (
 )
 from statengine.core.objects import ObjectRef, ObjectType
 from statengine.core.profiles import ProfileKind, TimeProfile
-from statengine.core.state import Device, MembershipChange, Model, StatusChange
+from statengine.core.state import (
+    Device,
+    DNState,
+    MediaChannel,
+    MembershipChange,
+    Model,
+    StatusChange,
+)
 from statengine.core.stattypes import (
     DEFAULT_TIME_RANGE,
     REL_MASK_CATEGORIES,
@@ -78,21 +85,13 @@ __all__ = ["DEFAULT_KEEP_MS", "Pool", "PoolStatistics"]
 DEFAULT_KEEP_MS = 3 * 24 * 3_600_000
 
 _DURABLE = ActionClass.DURABLE
-#: Device kinds whose monitoring a statistic's validity depends on.
-_DEVICE_TYPES = frozenset(
-    {
-        ObjectType.RegDN,
-        ObjectType.Queue,
-        ObjectType.RoutePoint,
-        ObjectType.MediaChannel,
-        ObjectType.StagingArea,
-    }
-)
 #: Categories a Sliding or Selection window cannot serve (they follow the
 #: count of open items over time, which windows do not keep).
 _NOT_WINDOWED = COUNTING | {Category.TotalContinuousNumber}
 _T = ObjectType
 _DN_TYPES = frozenset({_T.RegDN, _T.Queue, _T.RoutePoint})
+#: objects whose scope is every device of a switch or tenant
+_WIDE_TYPES = frozenset({_T.Switch, _T.Tenant})
 #: devices whose actions belong to the agent and place they name (DOMAIN §1.5)
 _AGENT_DEVICES = frozenset({_T.RegDN, _T.MediaChannel})
 
@@ -160,7 +159,14 @@ class Pool:
     _filtered: set[ObjectRef] = attrs.field(factory=set)
     #: SinceLogin statistics by agent
     _since_login: dict[ObjectRef, list[Statistic]] = attrs.field(factory=dict)
+    #: every statistic's validity must be looked at again (after a restore)
     _validity_dirty: bool = False
+    #: objects whose statistics' validity must be looked at again
+    _validity_objects: dict[ObjectRef, None] = attrs.field(factory=dict)
+    #: statistics with a validity, by object; switch and tenant ones (their
+    #: scope is every device) also in ``_wide``
+    _by_object: dict[ObjectRef, list[Statistic]] = attrs.field(factory=dict)
+    _wide: dict[Statistic, None] = attrs.field(factory=dict)
     _seq: Iterator[int] = attrs.field(factory=itertools.count)
     _expired: int = 0
 
@@ -469,9 +475,11 @@ class Pool:
             for term in stat.formula.terms:
                 needs = term.category in TIME_RANGE_CATEGORIES
                 # a term without a range of its own reads the statistic's
-                term_rng = self._range(term.time_range, required=needs) if (
-                    term.time_range is not None
-                ) else (rng or self._range(None, required=needs))
+                term_rng = (
+                    self._range(term.time_range, required=needs)
+                    if (term.time_range is not None)
+                    else (rng or self._range(None, required=needs))
+                )
                 agg = aggregate(term.mask, term_rng, term.category, True)
                 stat.terms.append(
                     Term(category=term.category, owner=stat, main=agg, time_range=term_rng)
@@ -497,7 +505,13 @@ class Pool:
                 heapq.heappush(self._resets, (next_reset, next(self._seq), stat))
         if cat not in STATE_CATEGORIES:
             stat.valid = self._valid(stat)
+            self._index_validity(stat)
         return stat
+
+    def _index_validity(self, stat: Statistic) -> None:
+        self._by_object.setdefault(stat.object, []).append(stat)
+        if stat.object.type in _WIDE_TYPES:
+            self._wide[stat] = None
 
     def _runtime(self, obj: ObjectRef) -> Any:
         m = self.model
@@ -640,9 +654,9 @@ class Pool:
         changes, then members joining (with their status after it): a login
         that makes an agent join a virtual group adds no zero-length segment.
         """
-        if self.model.monitoring_changed:
-            self.model.monitoring_changed = False
-            self._validity_dirty = True
+        model = self.model
+        if model.monitoring_devices or model.scope_changed or memberships:
+            self._scope_changed(memberships)
         if self._since_login:
             # a login starts the interval of SinceLogin statistics: before the
             # event's actions, which belong to the new interval (§2.5)
@@ -664,30 +678,59 @@ class Pool:
             for change in changes:
                 old, new = change.old, change.new
                 ref = change.ref
-                if old is new:
-                    if ref not in self._filtered:
-                        continue  # only the defining action changed: filters care
-                elif (old is Status.NotMonitored or new is Status.NotMonitored) and (
-                    ref.type in _DEVICE_TYPES
-                ):
-                    self._validity_dirty = True
+                if old is new and ref not in self._filtered:
+                    continue  # only the defining action changed: filters care
                 entries = by_member.get(ref)
                 if entries:
                     for entry in entries:
                         if entry.agg.change(ref, old, new, change.time, change.action):
                             dirty[entry.stat] = None
-        else:
-            for change in changes:
-                if (change.old is Status.NotMonitored or change.new is Status.NotMonitored) and (
-                    change.ref.type in _DEVICE_TYPES
-                ):
-                    self._validity_dirty = True
-                    break
         for mc in memberships:
             if mc.joined:
                 entries = self._by_group.get(mc.group)
                 if entries:
                     self._membership(mc, entries)
+
+    def _scope_changed(self, memberships: Iterable[MembershipChange]) -> None:
+        """Note the objects whose validity the last event may have changed.
+
+        Validity depends on the monitoring of every device in an object's
+        scope (DOMAIN §1.5): a device lost or back touches its DN, place,
+        the agents there, their groups and queue groups; a login or logout
+        changes an agent's scope; a membership change a group's.
+        """
+        m = self.model
+        objects = self._validity_objects
+        agents = dict(m.scope_changed)
+        m.scope_changed.clear()
+        for dev in m.monitoring_devices:
+            objects[dev.ref] = None
+            place = dev.place
+            if isinstance(dev, DNState):
+                if dev.agent is not None:
+                    agents[dev.agent] = None
+                for qg in m.queue_groups_of.get(dev.ref.id, ()):
+                    objects[qg] = None
+            elif isinstance(dev, MediaChannel):
+                agent = m.agents.get((dev.ref.tenant, dev.agent_id))
+                if agent is not None:
+                    agents[agent] = None
+            if place is not None:
+                objects[place.ref] = None
+                for group in place.groups:
+                    objects[group.ref] = None
+                for agent in place.agents:
+                    agents[agent] = None
+        if m.monitoring_devices:
+            m.monitoring_devices.clear()
+            for stat in self._wide:
+                objects[stat.object] = None
+        for agent in agents:
+            objects[agent.ref] = None
+            for group in agent.groups:
+                objects[group.ref] = None
+        for mc in memberships:
+            objects[mc.group] = None
 
     def _membership(self, mc: MembershipChange, entries: list[_Entry]) -> None:
         m = self.model
@@ -789,16 +832,21 @@ class Pool:
         validity flips after a device was lost or came back."""
         if self._validity_dirty:
             self._validity_dirty = False
-            for stat in self.stats.values():
-                if stat.stat_type.category in STATE_CATEGORIES:
-                    continue
-                valid = self._valid(stat)
-                if valid is not stat.valid:
-                    stat.valid = valid
-                    reason = Reason.VALID if valid else Reason.INVALID
-                    value = stat.value(now)
-                    for sub in stat.subscriptions:
-                        self.out.append(sub.notification(value, now, reason))
+            self._validity_objects = dict.fromkeys(self._by_object)
+        if self._validity_objects:
+            by_object = self._by_object
+            # sorted: the flips are notified in the same order after a
+            # restore (the objects come from sets ordered by address)
+            for obj in sorted(self._validity_objects, key=_obj_key):
+                for stat in by_object.get(obj, ()):
+                    valid = self._valid(stat)
+                    if valid is not stat.valid:
+                        stat.valid = valid
+                        reason = Reason.VALID if valid else Reason.INVALID
+                        value = stat.value(now)
+                        for sub in stat.subscriptions:
+                            self.out.append(sub.notification(value, now, reason))
+            self._validity_objects.clear()
         if not self._dirty:
             return
         for stat in self._dirty:
@@ -880,6 +928,12 @@ class Pool:
         """Forget a statistic whose keep period has passed."""
         del self.stats[stat.key]
         self._expired += 1
+        same = self._by_object.get(stat.object)
+        if same is not None and stat in same:
+            same.remove(stat)
+            if not same:
+                del self._by_object[stat.object]
+        self._wide.pop(stat, None)
         logins = self._since_login.get(stat.object)
         if logins is not None and stat in logins:
             logins.remove(stat)
@@ -938,5 +992,8 @@ def _strip_reasons(node: Any, *, keep: bool) -> Any:
 
 def _ref_key(obj: Any) -> tuple[str, int, str]:
     """A fast sort key for runtime objects (attrs' ordering of ObjectRef is slow)."""
-    ref = obj.ref
+    return _obj_key(obj.ref)
+
+
+def _obj_key(ref: ObjectRef) -> tuple[str, int, str]:
     return (ref.tenant, ref.type.value, ref.id)

@@ -153,6 +153,7 @@ from statengine.core.state import (
     PlaceState,
     StagingArea,
     StatusChange,
+    add_sorted,
 )
 from statengine.core.stattypes import (
     DEFAULT_TIME_RANGE,
@@ -287,7 +288,13 @@ def snapshot_engine(engine: Engine) -> dict[str, Any]:
 def _snapshot(engine: Engine) -> dict[str, Any]:
     check_fields()
     model = engine._model
-    if model.dirty_devices or model.dirty_places or model.dirty_agents:
+    if (
+        model.dirty_devices
+        or model.dirty_places
+        or model.dirty_agents
+        or model.monitoring_devices
+        or model.scope_changed
+    ):
         raise SnapshotError("the engine is in the middle of an event: snapshot between calls")
     out = _Out()
     data: dict[str, Any] = {
@@ -1066,12 +1073,12 @@ def _model_in(inp: _In, m: Model, d: Mapping[str, Any]) -> None:
             raise inp.fail(f"place {pd['name']!r} is not in the configuration")
         place.status = _STATUSES[pd["status"]]
         place.since = _int(pd["since"])
-        at_place = set()
+        at_place: list[AgentState] = []
         for key in pd["agents"]:
             agent = m.agents.get(_agent_key(key))
             if agent is None:
                 raise inp.fail(f"agent {key!r} is not in the snapshot's agents")
-            at_place.add(agent)
+            add_sorted(at_place, agent)
         place.agents = at_place
         channels: dict[tuple[str, str, str], MediaChannel] = {}
         for link, agent_id, media in pd["channels"]:
@@ -1104,7 +1111,7 @@ def _model_in(inp: _In, m: Model, d: Mapping[str, Any]) -> None:
         place.status_action = inp.locate(pd["status_action"])
     # -- groups: memberships change live (virtual groups, config events) ------
     for agent in m.agents.values():
-        agent.groups = set()
+        agent.groups = []
     for place in m.places.values():
         place.groups = []
     saved: dict[ObjectRef, list[Any]] = {}
@@ -1134,7 +1141,7 @@ def _model_in(inp: _In, m: Model, d: Mapping[str, Any]) -> None:
         for member in members:
             group.add(member)
             if isinstance(member, AgentState):
-                member.groups.add(group)
+                add_sorted(member.groups, group)
             else:
                 member.groups.append(group)
     # -- calls, interactions, stuck-call deadlines ---------------------------
@@ -1332,7 +1339,7 @@ _KNOWN_FIELDS: dict[type, frozenset[str]] = {
         Model: "config links link_up dns dns_by_id dns_by_switch places agents agent_by_login "
         "groups groups_by_skill groups_by_login virtual_groups queue_groups_of calls "
         "interactions staging stuck_limits deadlines _seq actions changes memberships now "
-        "dirty_devices dirty_places dirty_agents monitoring_changed",
+        "dirty_devices dirty_places dirty_agents monitoring_devices scope_changed",
         Device: "ref link monitored open status since status_action place",
         StagingArea: "ref link monitored open status since status_action place",
         DNState: "ref link monitored open status since status_action place cfg mediation agent "
@@ -1350,7 +1357,7 @@ _KNOWN_FIELDS: dict[type, frozenset[str]] = {
         Pool: "model stat_types profiles time_ranges zones filters keep granularity stats "
         "subscriptions out _by_target _open_routes _by_member _by_group _static_targets "
         "_resets _periodic _ticking _next_tick _expiry _expiry_entry _dirty _filtered "
-        "_since_login _validity_dirty _seq _expired",
+        "_since_login _validity_dirty _validity_objects _by_object _wide _seq _expired",
         _Entry: "agg stat media filter",
         Statistic: "key object stat_type profile tz time_range time_range2 opened main rel extra "
         "formula terms state next_reset last_requested subscriptions changes_subscriptions "
@@ -1657,7 +1664,7 @@ def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
         "granularity": pool.granularity,
         "expired": pool._expired,
         "next_tick": pool._next_tick,
-        "validity_dirty": pool._validity_dirty,
+        "validity_dirty": pool._validity_dirty or bool(pool._validity_objects),
         "schemas": {name: list(fields) for name, fields in _SCHEMAS.items()},
         "stat_types": po.types,
         "profiles": po.profiles,
@@ -2217,6 +2224,8 @@ def _pool_in(
         if res.derived or terms:
             _finish_statistic(pool, stat, terms)
         stat_table[stat.key] = stat
+        if current.st.category not in STATE_CATEGORIES:
+            pool._index_validity(stat)
         stats.append(stat)
     if len(stat_table) != sum(1 for s in stats if s is not None):
         raise inp.fail("a statistic is saved twice")

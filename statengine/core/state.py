@@ -17,6 +17,7 @@ refused event leaves the model untouched.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
@@ -185,7 +186,8 @@ class PlaceState:
     status: Status = Status.NotMonitored
     since: int = 0
     status_action: Action | None = None
-    agents: set[AgentState] = attrs.field(factory=set)
+    #: agents logged in here, in ref order (deterministic iteration)
+    agents: list[AgentState] = attrs.field(factory=list)
     groups: list[GroupState] = attrs.field(factory=list)
 
 
@@ -201,7 +203,8 @@ class AgentState:
     status: Status = Status.LoggedOut
     since: int = 0
     status_action: Action | None = None
-    groups: set[GroupState] = attrs.field(factory=set)
+    #: in ref order: iterating them routes actions in the same order after a restore
+    groups: list[GroupState] = attrs.field(factory=list)
 
     @property
     def logged_in(self) -> bool:
@@ -270,6 +273,22 @@ class Call:
     treatment_started: int = -1
 
 
+def _by_ref(obj: Any) -> tuple[str, int, str]:
+    ref = obj.ref
+    return (ref.tenant, ref.type.value, ref.id)
+
+
+def add_sorted(items: list[Any], obj: Any) -> None:
+    """Add ``obj`` (an agent, place or group) to a small list kept in ref order."""
+    if obj not in items:
+        bisect.insort(items, obj, key=_by_ref)
+
+
+def discard(items: list[Any], obj: Any) -> None:
+    if obj in items:
+        items.remove(obj)
+
+
 # --------------------------------------------------------------------------
 # The model
 # --------------------------------------------------------------------------
@@ -314,9 +333,11 @@ class Model:
     memberships: list[MembershipChange] = attrs.field(factory=list)
     #: the time of the event being applied (membership changes are stamped with it)
     now: int = 0
-    #: set when a device's monitoring changed or a device went away: the
-    #: statistics' validity must be looked at again (the pool clears it)
-    monitoring_changed: bool = False
+    #: devices whose monitoring changed or that went away, and agents whose
+    #: set of DNs and places changed: the validity of the statistics that
+    #: depend on them must be looked at again (the pool clears both)
+    monitoring_devices: dict[Device, None] = attrs.field(factory=dict)
+    scope_changed: dict[AgentState, None] = attrs.field(factory=dict)
     # insertion-ordered sets (dicts): deterministic, deduplicated, no sorting
     dirty_devices: dict[Device, None] = attrs.field(factory=dict)
     dirty_places: dict[PlaceState, None] = attrs.field(factory=dict)
@@ -379,7 +400,7 @@ class Model:
                 for emp in g.members:
                     agent = model.agents[(g.tenant, emp)]
                     group.add(agent)
-                    agent.groups.add(group)
+                    add_sorted(agent.groups, group)
         for pg in config.place_groups:
             group = GroupState(ref=ObjectRef(pg.tenant, ObjectType.GroupPlaces, pg.name))
             model.groups[group.ref] = group
@@ -493,7 +514,7 @@ class Model:
         time in statuses still adds up over the device's life."""
         self.end_all(dev, t)
         dev.monitored = False
-        self.monitoring_changed = True
+        self.monitoring_devices[dev] = None
         self.touch(dev)
 
     def end_all(self, dev: Device, t: int) -> None:
@@ -585,14 +606,14 @@ class Model:
 
     def join(self, group: GroupState, agent: AgentState) -> None:
         group.add(agent)
-        agent.groups.add(group)
+        add_sorted(agent.groups, group)
         self.memberships.append(
             MembershipChange(group=group.ref, member=agent.ref, joined=True, time=self.now)
         )
 
     def leave(self, group: GroupState, agent: AgentState) -> None:
         group.remove(agent)
-        agent.groups.discard(group)
+        discard(agent.groups, group)
         self.memberships.append(
             MembershipChange(group=group.ref, member=agent.ref, joined=False, time=self.now)
         )

@@ -19,7 +19,7 @@ from typing import Any
 from statengine.core import events as ev
 from statengine.core.actions import CALL_ACTION_OF_TYPE, Action, ActionKind
 from statengine.core.objects import dn_id
-from statengine.core.state import Call, DNState, Leg, Model
+from statengine.core.state import Call, DNState, Leg, Model, add_sorted, discard
 from statengine.errors import BadEventError
 
 __all__ = ["VOICE_HANDLERS", "resolve_dn"]
@@ -55,7 +55,7 @@ def who(dn: DNState) -> tuple[str, str]:
     agent = dn.agent
     place = dn.place
     if agent is None and place is not None and len(place.agents) == 1:
-        agent = next(iter(place.agents))
+        agent = place.agents[0]
     return (agent.ref.id if agent is not None else "", place.cfg.name if place is not None else "")
 
 
@@ -212,8 +212,9 @@ def login(model: Model, dn: DNState, agent: Any, t: int, queue_number: str) -> N
     dn.sticky = False
     dn.login_queue = dn_id(queue_number, dn.cfg.switch) if queue_number else ""
     agent.voice_dns.append(dn)
+    model.scope_changed[agent] = None
     if dn.place is not None:
-        dn.place.agents.add(agent)
+        add_sorted(dn.place.agents, agent)
         model.touch_place(dn.place)
     model.touch_agent(agent)
     agent_id, place = who(dn)
@@ -238,12 +239,13 @@ def logout(model: Model, dn: DNState, t: int) -> None:
     sync_pseudo(model, dn, t)
     dn.login_queue = ""
     agent.voice_dns.remove(dn)
+    model.scope_changed[agent] = None
     if (
         dn.place is not None
         and not any(d.agent is agent for d in dn.place.dns)
         and not any(p.place is dn.place for p in agent.partials.values())
     ):
-        dn.place.agents.discard(agent)
+        discard(dn.place.agents, agent)
     if dn.place is not None:
         # the place rule reads "a voice login at the place": it changed
         model.touch_place(dn.place)

@@ -7,10 +7,12 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statengine import Engine
+from statengine import Engine, ObjectRef, ObjectType
 from statengine.core import events as ev
 from statengine.core.actions import ActionKind
+from statengine.core.notify import Reason
 from statengine.core.settings import EngineSettings
+from statengine.core.stattypes import StatType
 from statengine.testing import StreamProfile, generate_stream, make_center
 
 from .invariants import StatusLedger, check_recomputed
@@ -201,3 +203,55 @@ def test_stuck_calls_are_cleaned_at_their_deadline() -> None:
     dn = engine.model.dns_by_id["5000@SW1"]
     assert dn.legs == {}
     assert (dn.status.name, dn.since) == ("Monitored", t0 + 603_000)
+
+
+@settings(max_examples=6, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), agents=st.integers(2, 8))
+def test_validity_follows_every_device_it_depends_on(seed: int, agents: int) -> None:
+    """The pool re-checks validity only for the objects an event can affect
+    (devices lost or back, logins, memberships): after every event each
+    statistic's flag equals the rule applied from scratch to its whole scope,
+    and every flip was notified."""
+    center = make_center(agents=agents, queues=2)
+    engine = Engine(center)
+    profile = StreamProfile(shift=1800.0, off_shift=300.0, **FLOWS, **FAULTS)
+    stream = generate_stream(center, seed=seed, events=2500, profile=profile)
+    first = next(stream)
+    engine.feed(first)
+    objects = [ref for otype in ObjectType for ref in engine.objects(otype)]
+    objects += [
+        ObjectRef("T1", ObjectType.Switch, "SW1"),
+        ObjectRef("T1", ObjectType.Tenant, "T1"),
+        ObjectRef("T1", ObjectType.GroupQueues, "AllQueues"),
+    ]
+    groups = (
+        ("Agent,Place,GroupAgents,GroupPlaces,RegDN,Tenant", "CallAnswered"),
+        ("RoutePoint,Queue,GroupQueues,Switch", "CallEntered"),
+        ("StagingArea", "InteractionEntered"),
+    )
+    types = [
+        StatType.from_definition(
+            {"Objects": kinds, "Category": "TotalNumber", "Subject": "DNAction", "MainMask": mask}
+        )
+        for kinds, mask in groups
+    ]
+    for n, ref in enumerate(objects):
+        st_type = next(t for t in types if ref.type in t.objects)
+        engine.open_statistic("v", n, ref, st_type)
+    pool = engine._pool
+    stats = list(pool.stats.values())
+    seen = {stat: stat.valid for stat in stats}
+    flips = 0
+    for event in stream:
+        result = engine.feed(event)
+        flipped = {
+            n.ref_id for n in result.notifications if n.reason in (Reason.VALID, Reason.INVALID)
+        }
+        for stat in stats:
+            assert stat.valid is pool._valid(stat), (event, stat.object)
+            if stat.valid is not seen[stat]:
+                flips += 1
+                assert {s.ref_id for s in stat.subscriptions} <= flipped, stat.object
+                seen[stat] = stat.valid
+    assert engine.statistics().events_refused == 0
+    assert flips > 0
