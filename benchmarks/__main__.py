@@ -1,12 +1,16 @@
-"""``python -m benchmarks {throughput,compare} ...``: run a benchmark scenario."""
+"""``python -m benchmarks {throughput,compare,centers} ...``: run a benchmark scenario."""
 
 from __future__ import annotations
 
 import sys
 
-from benchmarks import compare_simulators, engine_throughput
+from benchmarks import compare_simulators, contact_center, engine_throughput
 
-SCENARIOS = {"throughput": engine_throughput.main, "compare": compare_simulators.main}
+SCENARIOS = {
+    "throughput": engine_throughput.main,
+    "compare": compare_simulators.main,
+    "centers": contact_center.main,
+}
 
 
 def main() -> None:
