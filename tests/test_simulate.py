@@ -192,6 +192,13 @@ def test_default_center_30_minutes(tmp_path: Path) -> None:
     assert data["meta"]["events_refused"] == 0
     assert len(data["queues"]) == 5
     assert all(len(rows) == 2 for rows in data["queues"].values())
+    # chat, e-mail and work items: the engine's rows are the ground truth's
+    media = data["staging_areas"]
+    assert set(media) == {"Chat", "Email", "Backoffice"}
+    assert sum(row["entered"] for rows in media.values() for row in rows) > 50
+    for area, rows in media.items():
+        for got, want in zip(rows, data["ground_truth"]["staging_areas"][area], strict=True):
+            assert got == pytest.approx(want, abs=0.01), (area, got["start"])
 
 
 def test_interrupted_still_writes_the_report(
