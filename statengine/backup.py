@@ -27,8 +27,8 @@ pickle); this module writes it to a file and reads it back, safely:
   (default 2: the newest and the previous one); older ones are removed.
 * **Refusals**: :func:`read_backup` raises :class:`BackupError` (a
   :class:`~statengine.errors.SnapshotError`) whose ``reason`` is one of
-  ``"missing"``, ``"not-a-backup"``, ``"truncated"``, ``"corrupt"``,
-  ``"newer"`` and whose message says which file and why.
+  ``"missing"``, ``"unreadable"``, ``"not-a-backup"``, ``"truncated"``,
+  ``"corrupt"``, ``"newer"`` and whose message says which file and why.
   :func:`load_latest` falls back to the previous generation when the newest
   is unusable and says so in its warnings; it never drops a file silently.
 * **Auto-backup**: :class:`AutoBackup` decides from the times it is given
@@ -90,9 +90,10 @@ class BackupError(SnapshotError):
 
     Attributes:
         path: the file.
-        reason: ``"missing"``, ``"not-a-backup"``, ``"truncated"``,
-            ``"corrupt"``, ``"newer"`` (written by a newer statengine) or
-            ``"none"`` (:func:`load_latest` found no usable generation).
+        reason: ``"missing"``, ``"unreadable"`` (permissions, I/O error),
+            ``"not-a-backup"``, ``"truncated"``, ``"corrupt"``, ``"newer"``
+            (written by a newer statengine) or ``"none"`` (:func:`load_latest`
+            found no usable generation).
         detail: why, in words.
     """
 
@@ -294,18 +295,27 @@ def read_backup(path: str | os.PathLike[str]) -> Backup:
     """Read and verify one backup file.
 
     Raises:
-        BackupError: ``missing`` (no such file), ``not-a-backup``,
+        BackupError: ``missing`` (no such file), ``unreadable``, ``not-a-backup``,
             ``truncated`` (shorter than its header says), ``corrupt`` (bad
             checksum, header or body), ``newer`` (a format or snapshot
             version this statengine cannot read); the message names the file.
     """
+    return decode_backup(_read_bytes(path), path)
+
+
+def _read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a backup file; every way of failing to read it becomes a
+    :class:`BackupError` (the CLI turns those into one line and exit 2)."""
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError as exc:
         raise BackupError(path, "missing", "no such file") from exc
     except IsADirectoryError as exc:
         raise BackupError(path, "not-a-backup", "a directory") from exc
-    return decode_backup(data, path)
+    except NotADirectoryError as exc:
+        raise BackupError(path, "missing", "a parent of it is not a directory") from exc
+    except OSError as exc:  # permissions, I/O errors
+        raise BackupError(path, "unreadable", exc.strerror or str(exc)) from exc
 
 
 def _generations(directory: Path, name: str) -> list[Path]:
@@ -355,22 +365,82 @@ def load_latest(
 
 
 def describe_backup(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """What ``statengine backup inspect`` shows: the header, the clock and the
-    counts of objects, statistics and subscriptions. Verifies the file.
+    """What ``statengine backup inspect`` shows, as plain data (JSON-ready).
+
+    The file is verified first (an unusable one raises, it is never half
+    described). Beyond the header and the core's counts
+    (:func:`statengine.core.snapshot.summarize`) it reads the snapshot's
+    tables for what an operator deciding whether to restore wants to know:
+    open actions by kind, calls and interactions in progress, statistics
+    by category and time profile, subscriptions by subscriber, and the
+    oldest last request (statistics nobody asked for are dropped three days
+    after it, DOMAIN §7). Times stay POSIX ms; the CLI formats them.
 
     Raises:
-        BackupError: as :func:`read_backup`.
+        BackupError: as :func:`read_backup`; ``corrupt`` when the verified
+            snapshot still cannot be read (a file written by a bug).
     """
-    backup = read_backup(path)
+    data = _read_bytes(path)
+    backup = decode_backup(data, path)
     h = backup.header
+    try:
+        details = {**summarize(backup.snapshot), **_details(backup.snapshot)}
+    except (SnapshotError, KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        raise BackupError(path, "corrupt", f"cannot describe the snapshot ({exc})") from exc
     return {
         "path": str(backup.path),
-        "size": backup.path.stat().st_size,
+        "size": len(data),
         "format_version": h.format_version,
         "engine_version": h.engine_version,
         "created": h.created,
         "snapshot_version": h.snapshot_version,
-        **summarize(backup.snapshot),
+        "checksum": {"algorithm": "SHA-256", "status": "ok", "digest": data[-_DIGEST:].hex()},
+        **details,
+    }
+
+
+def _tally(names: Any) -> dict[str, int]:
+    """name -> how many, most frequent first (ties by name), for stable output."""
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _details(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The counts :func:`describe_backup` adds to the core's summary, read
+    from the snapshot's tables (their layout: ``statengine.core.snapshot``)."""
+    model, pool = snapshot["model"], snapshot["pool"]
+    refs = snapshot["refs"]
+    devices = [*model["dns"], *model["staging"]]
+    for agent in model["agents"]:
+        for partial in agent["partials"]:
+            devices.extend(partial["channels"])
+    open_kinds = _tally(str(action["kind"]) for device in devices for action in device["open"])
+    schema = pool["schemas"]["statistic"]
+    s_type, s_profile = schema.index("type"), schema.index("profile")
+    s_requested = schema.index("last_requested")
+    types, profiles = pool["stat_types"], pool["profiles"]
+    statistics = pool["statistics"]
+    sub_schema = pool["schemas"]["subscription"]
+    u_subscriber, u_stat = sub_schema.index("subscriber"), sub_schema.index("stat")
+    subscriptions = pool["subscriptions"]
+    subscribed = {row[u_stat] for row in subscriptions}
+    requested = [row[s_requested] for row in statistics if row[s_requested] is not None]
+    return {
+        "staging_areas": len(model["staging"]),
+        "groups_by_type": _tally(str(refs[group["ref"]][1]) for group in model["groups"]),
+        "open_actions": sum(open_kinds.values()),
+        "open_actions_by_kind": open_kinds,
+        "statistics_by_category": _tally(
+            str(types[row[s_type]]["definition"]["Category"]) for row in statistics
+        ),
+        "statistics_by_profile": _tally(
+            str(profiles[row[s_profile]]["name"]) for row in statistics
+        ),
+        "statistics_unsubscribed": sum(1 for i in range(len(statistics)) if i not in subscribed),
+        "subscriptions_by_subscriber": _tally(str(row[u_subscriber]) for row in subscriptions),
+        "oldest_last_request": min(requested) if requested else None,
     }
 
 
@@ -423,6 +493,13 @@ class AutoBackup:
     @property
     def path(self) -> Path:
         return self.directory / self.name
+
+    def start(self, now_ms: int) -> None:
+        """Start counting at ``now_ms`` if no start was given: the first
+        periodic backup is due one interval later (a replay learns its start
+        from the first event, after the object was made)."""
+        if self.next_due is None and self.enabled:
+            self.next_due = now_ms + self.interval_ms
 
     def due(self, now_ms: int) -> bool:
         """Whether a periodic backup is due at ``now_ms``."""

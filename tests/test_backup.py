@@ -235,7 +235,29 @@ def test_describe_backup(tmp_path: pathlib.Path) -> None:
     assert (info["statistics"], info["subscriptions"]) == (1, 1)
     assert info["links_up"] == ["ts1"]
     assert info["calls"] == 2
+    raw = path.read_bytes()
+    assert info["checksum"] == {"algorithm": "SHA-256", "status": "ok", "digest": raw[-32:].hex()}
+    # two calls waiting in the queue (CallWait), and the Monitored action of
+    # the queue and the routing point, monitored since the link came up
+    assert info["open_actions_by_kind"] == {"CallWait": 2, "Monitored": 2}
+    assert info["open_actions"] == 4
+    assert info["statistics_by_category"] == {"TotalNumber": 1}
+    assert info["statistics_by_profile"] == {"Default": 1}
+    assert info["subscriptions_by_subscriber"] == {"c": 1}
+    assert info["statistics_unsubscribed"] == 0
+    assert info["oldest_last_request"] == T0  # opened at T0, never peeked since
     json.dumps(info)  # plain data for the CLI
+
+
+def test_unreadable_paths_are_refused_with_a_reason(tmp_path: pathlib.Path) -> None:
+    """A parent that is a file is ``missing`` (no traceback, whatever the OS error)."""
+    f = tmp_path / "f"
+    f.write_text("x")
+    with pytest.raises(BackupError, match="missing: a parent of it is not a directory") as info:
+        read_backup(f / "b")
+    assert info.value.reason == "missing"
+    with pytest.raises(BackupError, match="none: no usable backup generation"):
+        latest_backup(f)
 
 
 # --------------------------------------------------------------------------
@@ -271,6 +293,16 @@ def test_auto_backup_disabled_and_first_call(tmp_path: pathlib.Path) -> None:
     assert off.next_due is None
     first = AutoBackup(interval_s=60, directory=tmp_path, name="x")
     assert first.due(T0)  # no start given: due at once
+    first.start(T0)  # ... unless told when counting starts (a replay's first event)
+    assert (first.next_due, first.due(T0 + 59_999), first.due(T0 + 60_000)) == (
+        T0 + 60_000,
+        False,
+        True,
+    )
+    first.start(T0 + 30_000)  # started once: later calls change nothing
+    assert first.next_due == T0 + 60_000
+    off.start(T0)
+    assert not off.due(T0 + 10**9)
     with pytest.raises(ValueError, match="interval_s"):
         AutoBackup(interval_s=-1, directory=tmp_path)
 

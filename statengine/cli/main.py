@@ -3,11 +3,21 @@ place where errors become messages and exit statuses.
 
 Commands:
 
-``statengine replay [STREAM] [--config CONFIG] [--strict] [--json]``
+``statengine replay [STREAM] [--config CONFIG] [--strict] [--json] [--dashboard]
+[--backup-dir DIR [--backup-interval SECONDS] [--restore]]``
     Feed a recorded event stream (:mod:`statengine.streams`) to an
     :class:`~statengine.Engine` and print what happened and the final state.
     Without ``STREAM`` it replays the sample bundled in the package
     (``configs/samples/example.msgpack``) on the packaged ``example`` center.
+    With ``--backup-dir`` it backs the engine up on the stream's time;
+    ``--restore`` continues from the newest backup, skipping the leading
+    events at or before its clock (:mod:`statengine.cli.backups`).
+
+``statengine simulate ...``
+    :mod:`statengine.cli.simulate`.
+
+``statengine backup inspect FILE [--json]``
+    What a backup file holds (:mod:`statengine.cli.backups`).
 
 This module is an edge (``shared/DESIGN.md``): it owns the files, the wall
 clock (``time.perf_counter`` for the events/s figure) and the terminal; the
@@ -34,7 +44,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any, Final
@@ -43,6 +53,14 @@ import attrs
 from rich.console import Console
 
 from statengine import __version__
+from statengine.cli.backups import (
+    ReplayBackups,
+    Resumed,
+    add_backup_options,
+    check_backup_options,
+    make_auto_backup,
+    restore_latest,
+)
 from statengine.cli.render import (
     AgentGroupRow,
     AgentRow,
@@ -57,7 +75,7 @@ from statengine.cli.render import (
 from statengine.config import Config, load_config, load_packaged, packaged_configs
 from statengine.core.actions import Action, ActionKind
 from statengine.core.engine import Engine
-from statengine.core.events import to_record
+from statengine.core.events import Event, to_record
 from statengine.core.objects import ObjectType
 from statengine.core.status import Status
 from statengine.errors import BadEventError, ConfigError, InternalError, StatEngineError
@@ -128,7 +146,14 @@ def build_parser() -> argparse.ArgumentParser:
             "Feed a recorded event stream (msgpack or JSON Lines) to the engine, then print "
             "a summary (events fed, applied, refused by reason, speed) and the final state "
             "of agents, places, queues, agent groups and staging areas. Without STREAM, "
-            "replays the sample bundled with statengine on the packaged 'example' center."
+            "replays the sample bundled with statengine on the packaged 'example' center. "
+            "With --backup-dir, the engine is backed up every --backup-interval seconds of "
+            "the stream's time (between two events of different times, holding the time of "
+            "the last event fed) and at the end of the stream; --restore starts from the "
+            "newest usable backup there (falling back to the previous generation, with a "
+            "warning, when the newest is damaged) and skips the stream's leading events at "
+            "or before the backup's clock, so that the same stream, or a recording of what "
+            "came after, continues where the backup left off."
         ),
     )
     replay.add_argument(
@@ -160,12 +185,23 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     # --- end replay --dashboard ------------------------------------------------
+    add_backup_options(
+        replay,
+        clock="seconds of stream time (event time)",
+        restore=(
+            "start from the newest usable backup in --backup-dir and skip the stream's "
+            "leading events at or before its clock"
+        ),
+    )
     replay.set_defaults(handler=cmd_replay)
     # --- simulate (statengine.cli.simulate) -----------------------------------
     from statengine.cli.simulate import add_parser as add_simulate_parser
 
     add_simulate_parser(commands)
     # --- end simulate -----------------------------------------------------------
+    from statengine.cli.backups import add_parser as add_backup_parser
+
+    add_backup_parser(commands)
     return parser
 
 
@@ -182,28 +218,39 @@ def _fail(message: str) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     """``statengine replay``: see the module docstring."""
+    check_backup_options(args)
     if args.dashboard:
         return _replay_dashboard(args)
     with _stream_file(args.stream) as (path, label):
         try:
             with read_stream(path) as reader:
                 config = _replay_config(args.config, reader, label, bundled=args.stream is None)
-                engine = Engine(config, strict=args.strict)
+                run, resumed = _replay_start(args, config)
+                engine = run.engine
                 try:
-                    progress = _feed(engine, reader)
+                    progress = _feed(engine, run.events(reader))
                 except BadEventError as exc:
                     return _fail(_refusal_message(exc, engine, label))
         except OSError as exc:  # read_stream reports missing files; this is the rest (EIO...)
             return _fail(f"{label}: cannot read the stream: {exc.strerror or exc}")
+        if not progress.interrupted:  # a half-changed state is not backed up
+            run.finish()
         summary = _summary(engine, progress, label, config.source)
-        report = _gather(engine, summary, progress) if not progress.interrupted else None
+        report = _gather(engine, summary) if not progress.interrupted else None
     if report is None:  # interrupted: the counters are right, the state may be half-changed
         report = ReplayReport(summary=summary)
     tables = not progress.interrupted
+    backups = _backups_json(args, run, resumed)
     if args.json:
-        sys.stdout.write(json.dumps(report_to_json(report, tables=tables), indent=2) + "\n")
+        data = report_to_json(report, tables=tables)
+        if backups is not None:
+            data["backups"] = backups
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
-        Console(highlight=False).print(render_report(report, tables=tables))
+        console = Console(highlight=False)
+        console.print(render_report(report, tables=tables))
+        if backups is not None:
+            print(_backups_text(backups, engine))  # plain: paths are not markup
     if progress.interrupted:
         print(
             f"{PROG}: interrupted after {summary.events_fed:,} events; the state shown"
@@ -212,6 +259,60 @@ def cmd_replay(args: argparse.Namespace) -> int:
         )
         return EXIT_INTERRUPTED
     return EXIT_OK
+
+
+def _replay_start(args: argparse.Namespace, config: Config) -> tuple[ReplayBackups, Resumed | None]:
+    """The engine to feed (new, or restored from ``--backup-dir``) and the
+    backups around it (:mod:`statengine.cli.backups` for the rules)."""
+    resumed = None
+    if args.restore:
+        resumed = restore_latest(
+            args.backup_dir, config, strict=args.strict, keep_subscriptions=False
+        )
+        engine = resumed.engine
+    else:
+        engine = Engine(config, strict=args.strict)
+    run = ReplayBackups(
+        engine=engine,
+        backup=make_auto_backup(args, start_ms=None),
+        resume_after=resumed.clock if resumed is not None else None,
+    )
+    return run, resumed
+
+
+def _backups_json(
+    args: argparse.Namespace, run: ReplayBackups, resumed: Resumed | None
+) -> dict[str, Any] | None:
+    """What the backup options did, for the report (None: none were given)."""
+    if not args.backup_dir:
+        return None
+    return {
+        "directory": args.backup_dir,
+        "interval_s": args.backup_interval,
+        "restored_from": str(resumed.backup.path) if resumed is not None else None,
+        "restored_clock": resumed.clock if resumed is not None else None,
+        "events_skipped": run.skipped,
+        "warnings": list(resumed.warnings) if resumed is not None else [],
+        "file": str(run.backup.path) if run.backup is not None else None,
+        "written": len(run.written),
+        "written_clocks": list(run.written),
+    }
+
+
+def _backups_text(backups: dict[str, Any], engine: Engine) -> str:
+    zone = engine.config.tenants[0].timezone
+    lines = []
+    if backups["restored_from"] is not None:
+        clock = backups["restored_clock"]
+        at = _local(clock, zone) if clock is not None else "no clock"
+        lines.append(
+            f"restored from {backups['restored_from']} (clock {at}); "
+            f"{backups['events_skipped']:,} leading events at or before it skipped"
+        )
+    clocks = backups["written_clocks"]
+    last = f", the last one at {_local(clocks[-1], zone)}" if clocks else ""
+    lines.append(f"{len(clocks):,} backups written to {backups['file']}{last}")
+    return "\n".join(lines)
 
 
 # --- replay --dashboard (statengine.cli.dashboard) --------------------------
@@ -223,17 +324,22 @@ def _replay_dashboard(args: argparse.Namespace) -> int:
 
     if args.json:
         return _fail("--dashboard and --json cannot be combined")
+    console = Console(highlight=False)
     with _stream_file(args.stream) as (path, label):
         try:
             with read_stream(path) as reader:
                 config = _replay_config(args.config, reader, label, bundled=args.stream is None)
-                engine = Engine(config, strict=args.strict)
+                run, resumed = _replay_start(args, config)
                 try:
-                    run_live(engine, reader, console=Console(highlight=False))
+                    run_live(run.engine, run.events(reader), console=console)
                 except BadEventError as exc:
-                    return _fail(_refusal_message(exc, engine, label))
+                    return _fail(_refusal_message(exc, run.engine, label))
         except OSError as exc:
             return _fail(f"{label}: cannot read the stream: {exc.strerror or exc}")
+    run.finish()
+    backups = _backups_json(args, run, resumed)
+    if backups is not None:
+        print(_backups_text(backups, run.engine))
     return EXIT_OK
 
 
@@ -296,34 +402,18 @@ class _Progress:
     first_time: int | None = None
     elapsed_s: float = 0.0
     interrupted: bool = False
-    #: (tenant, staging area) -> interactions waiting in it now
-    backlog: dict[tuple[str, str], set[str]] = attrs.field(factory=dict)
 
 
-def _feed(engine: Engine, reader: StreamReader) -> _Progress:
-    """Feed every event of ``reader``; Ctrl-C stops early and is recorded.
-
-    Staging-area backlogs are tallied from the ``InteractionWaiting`` actions
-    the engine returns (they open when an interaction enters an area and
-    close when it leaves).
-    """
+def _feed(engine: Engine, events: Iterable[Event]) -> _Progress:
+    """Feed every event of ``events``; Ctrl-C stops early and is recorded."""
     progress = _Progress()
-    backlog = progress.backlog
-    waiting = ActionKind.InteractionWaiting
     feed = engine.feed
     start = time.perf_counter()
     try:
-        for event in reader:
+        for event in events:
             if progress.first_time is None:
                 progress.first_time = event.time
-            result = feed(event)
-            for action in result.actions:
-                if action.kind is waiting:
-                    key = (action.device.tenant, action.device.id)
-                    if action.end is None:
-                        backlog.setdefault(key, set()).add(action.conn_id)
-                    else:
-                        backlog.get(key, set()).discard(action.conn_id)
+            feed(event)
     except KeyboardInterrupt:
         progress.interrupted = True
     finally:
@@ -367,7 +457,7 @@ def _summary(engine: Engine, progress: _Progress, label: str, source: str) -> Re
     )
 
 
-def _gather(engine: Engine, summary: ReplaySummary, progress: _Progress) -> ReplayReport:
+def _gather(engine: Engine, summary: ReplaySummary) -> ReplayReport:
     """Read the final state out of the engine into report rows."""
     center = engine.config
     zones = {tenant.name: tenant.timezone for tenant in center.tenants}
@@ -429,12 +519,26 @@ def _gather(engine: Engine, summary: ReplaySummary, progress: _Progress) -> Repl
                 counts={s.name: counts[s] for s in Status if counts.get(s, 0)},
             )
         )
+    # the backlog is the engine's (open InteractionWaiting actions of the
+    # area), not a tally of this run's actions: a restored engine knows what
+    # waited before. Engine.current_state does not resolve staging areas, so
+    # the model is read (a read-only use of Engine.model).
+    staging = engine.model.staging
+    in_backlog = ActionKind.InteractionWaiting
     areas = tuple(
         StagingAreaRow(
             tenant=area.tenant,
             name=area.name,
             media=area.media,
-            backlog=len(progress.backlog.get((area.tenant, area.name), ())),
+            backlog=sum(
+                1
+                for a in (
+                    staging[(area.tenant, area.name)].open.values()
+                    if (area.tenant, area.name) in staging
+                    else ()
+                )
+                if a.kind is in_backlog
+            ),
         )
         for area in center.staging_areas
     )

@@ -34,11 +34,17 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from simulators import SimulationSettings, Simulator, create_simulator, with_simulation
-from statengine.backup import AutoBackup, load_latest
+from statengine.backup import AutoBackup, BackupError
+from statengine.cli.backups import (
+    add_backup_options,
+    check_backup_options,
+    make_auto_backup,
+    restore_latest,
+    write_now,
+)
 from statengine.config import Config
 from statengine.core.engine import Engine
 from statengine.core.events import Event
-from statengine.errors import ConfigError
 from statengine.report import ReportCollector, build_report
 from statengine.report_media import MediaReportCollector, add_media_report
 from statengine.streams import StreamWriter, open_stream_writer
@@ -100,18 +106,10 @@ def add_parser(commands: Any) -> None:
         action="store_true",
         help="a progress bar instead of the wallboard (just a summary when not a terminal)",
     )
-    p.add_argument("--backup-dir", metavar="DIR", help="write engine backups there")
-    p.add_argument(
-        "--backup-interval",
-        type=float,
-        default=0.0,
-        metavar="SECONDS",
-        help="virtual seconds between backups (with --backup-dir)",
-    )
-    p.add_argument(
-        "--restore",
-        action="store_true",
-        help="start from the newest backup in --backup-dir, continuing at its clock",
+    add_backup_options(
+        p,
+        clock="virtual seconds",
+        restore="start from the newest usable backup in --backup-dir, continuing at its clock",
     )
     p.set_defaults(handler=cmd_simulate)
 
@@ -151,7 +149,7 @@ def _pump(
             collector.before(t)
         if backup is not None and engine.now is not None and backup.due(t):
             engine.advance(t)
-            backup.write(engine, t)
+            write_now(backup, engine, t)
         if writer is not None:
             writer.write(event)
         run.last_ms = t
@@ -176,21 +174,16 @@ def _load(args: argparse.Namespace) -> Config:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     """``statengine simulate``: see the module docstring."""
-    if (args.restore or args.backup_interval) and not args.backup_dir:
-        raise ConfigError(
-            "--restore and --backup-interval need --backup-dir",
-            path="--backup-dir",
-            expected="a directory",
-            found=None,
-        )
+    check_backup_options(args)
     config = _load(args)
     engine: Engine | None = None
     if args.restore:
-        snapshot, warnings = load_latest(args.backup_dir)
-        for warning in warnings:
-            print(f"statengine: warning: {warning}", file=sys.stderr)
-        engine = Engine.restore(config, snapshot, strict=False, keep_subscriptions=False)
-        assert engine.now is not None
+        # the simulated center restarts empty: the backup's subscriptions
+        # (the previous run's report collector) are not this run's
+        resumed = restore_latest(args.backup_dir, config, strict=False, keep_subscriptions=False)
+        engine = resumed.engine
+        if engine.now is None:
+            raise BackupError(resumed.backup.path, "corrupt", "the backup has no engine clock")
         zone = config.center.tenants[0].timezone
         start = datetime.fromtimestamp(engine.now / 1000, zone).isoformat()
         config = with_simulation(config, start=start, end=None)
@@ -206,11 +199,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         engine = Engine(config, strict=False)
     engine.advance(start_ms)
     collector = MediaReportCollector(engine, subscriber="simulate-report")
-    backup = (
-        AutoBackup(interval_s=args.backup_interval, directory=args.backup_dir, start_ms=start_ms)
-        if args.backup_dir
-        else None
-    )
+    backup = make_auto_backup(args, start_ms=start_ms)
     writer = (
         open_stream_writer(args.record, meta={"config": _config_name(args.config)})
         if args.record
@@ -238,7 +227,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             writer.close()
             writer = None
         if backup is not None and engine.now is not None:
-            backup.write(engine, engine.now)
+            write_now(backup, engine, engine.now)
     finally:
         if writer is not None:
             writer.abort()
