@@ -517,15 +517,9 @@ _UNQUEUED_CALLS = {
 }  # fmt: skip
 
 
-@pytest.mark.xfail(
-    reason="statengine/core/voice.py keeps dn.acw_queue from a queue call released without "
-    "ACW and reflects the ACW after the agent's next, unqueued call on that queue (set_mode)",
-    raises=AssertionError,
-    strict=True,
-)
 @pytest.mark.parametrize("unqueued", sorted(_UNQUEUED_CALLS))
 def test_acw_after_a_call_no_queue_distributed(unqueued: str) -> None:
-    """The one engine behaviour the ground truth does not follow.
+    """The ACW after a call no queue distributed is no queue's.
 
     After a queue call released without ACW, the agent, still ready, takes a
     call no queue distributed to it (an outbound call; a call taken over in
@@ -598,19 +592,6 @@ def default_day(
 def test_default_center_full_day(default_day: tuple[dict[str, Any], list[CallRecord]]) -> None:
     report, records = default_day
     assert report["meta"]["events_refused"] == 0
-    assert _assert_queues_equal(report, aht=False) > 10_000
+    assert _assert_queues_equal(report) > 10_000
     _assert_flows_equal(report)
     _assert_agent_times(report, records)
-
-
-@pytest.mark.slow
-@pytest.mark.xfail(
-    reason="engine: the ACW after a call no queue distributed is reflected on the "
-    "agent's previous queue (test_acw_after_a_call_no_queue_distributed)",
-    raises=AssertionError,
-    strict=True,
-)
-def test_default_center_full_day_aht(
-    default_day: tuple[dict[str, Any], list[CallRecord]],
-) -> None:
-    _assert_queues_equal(default_day[0])

@@ -146,6 +146,10 @@ class Pool:
     _by_target: dict[ObjectRef, dict[ActionKind, list[_Entry]]] = attrs.field(factory=dict)
     _open_routes: dict[OpenKey, list[_Entry]] = attrs.field(factory=dict)
     _by_member: dict[ObjectRef, list[_Entry]] = attrs.field(factory=dict)
+    #: ``_by_member`` split by the statuses in each entry's mask, built on
+    #: first use and forgotten when the member's entries change: a status
+    #: change visits only the aggregates whose mask holds the old or new status
+    _by_member_status: dict[ObjectRef, dict[Status, tuple[_Entry, ...]]] = attrs.field(factory=dict)
     _by_group: dict[ObjectRef, list[_Entry]] = attrs.field(factory=dict)
     _static_targets: dict[ObjectRef, tuple[ObjectRef, ...]] = attrs.field(factory=dict)
     _resets: list[tuple[int, int, Statistic]] = attrs.field(factory=list)
@@ -530,7 +534,10 @@ class Pool:
 
     def _valid(self, stat: Statistic) -> bool:
         """Validity (DOMAIN §1.5): every device the statistic depends on is monitored."""
-        return all(d.monitored for d in self._scope_devices(stat.object))
+        return self._valid_object(stat.object)
+
+    def _valid_object(self, obj: ObjectRef) -> bool:
+        return all(d.monitored for d in self._scope_devices(obj))
 
     def _register_actions(self, entry: _Entry, obj: ObjectRef, mask: Mask, now: int) -> None:
         kinds = self._by_target.setdefault(obj, {})
@@ -555,6 +562,7 @@ class Pool:
         for member in members:
             entry.agg.track(member.ref, member.status, member.since, now, member.status_action)
             self._by_member.setdefault(member.ref, []).append(entry)
+            self._by_member_status.pop(member.ref, None)
             if entry.agg.filter is not None:
                 self._filtered.add(member.ref)
         if obj.type in (_T.GroupAgents, _T.GroupPlaces) and subject is not Subject.DNStatus:
@@ -675,15 +683,26 @@ class Pool:
         if self._by_member:
             dirty = self._dirty
             by_member = self._by_member
+            by_status = self._by_member_status
             for change in changes:
                 old, new = change.old, change.new
                 ref = change.ref
                 if old is new and ref not in self._filtered:
                     continue  # only the defining action changed: filters care
-                entries = by_member.get(ref)
-                if entries:
-                    for entry in entries:
-                        if entry.agg.change(ref, old, new, change.time, change.action):
+                index = by_status.get(ref)
+                if index is None:
+                    entries = by_member.get(ref)
+                    if not entries:
+                        continue
+                    index = by_status[ref] = _status_index(entries)
+                t, act = change.time, change.action
+                for entry in index.get(old, ()):
+                    if entry.agg.change(ref, old, new, t, act):
+                        dirty[entry.stat] = None
+                if new is not old:
+                    for entry in index.get(new, ()):
+                        agg = entry.agg
+                        if old not in agg.mask and agg.change(ref, old, new, t, act):
                             dirty[entry.stat] = None
         for mc in memberships:
             if mc.joined:
@@ -745,11 +764,13 @@ class Pool:
                     mc.member, member.status, member.since, mc.time, member.status_action
                 )
                 self._by_member.setdefault(mc.member, []).append(entry)
+                self._by_member_status.pop(mc.member, None)
                 if entry.agg.filter is not None:
                     self._filtered.add(mc.member)
             else:
                 entry.agg.untrack(mc.member, mc.time)
                 lst = self._by_member.get(mc.member)
+                self._by_member_status.pop(mc.member, None)
                 if lst is not None and entry in lst:
                     lst.remove(entry)
                     if not lst:
@@ -838,8 +859,11 @@ class Pool:
             # sorted: the flips are notified in the same order after a
             # restore (the objects come from sets ordered by address)
             for obj in sorted(self._validity_objects, key=_obj_key):
-                for stat in by_object.get(obj, ()):
-                    valid = self._valid(stat)
+                stats = by_object.get(obj)
+                if not stats:
+                    continue
+                valid = self._valid_object(obj)  # one scope for all its statistics
+                for stat in stats:
                     if valid is not stat.valid:
                         stat.valid = valid
                         reason = Reason.VALID if valid else Reason.INVALID
@@ -939,6 +963,7 @@ class Pool:
             logins.remove(stat)
             if not logins:
                 del self._since_login[stat.object]
+        self._by_member_status.clear()
         for agg in stat.aggregates:
             for index in (self._by_member, self._by_group):
                 for ref in list(index):
@@ -997,3 +1022,12 @@ def _ref_key(obj: Any) -> tuple[str, int, str]:
 
 def _obj_key(ref: ObjectRef) -> tuple[str, int, str]:
     return (ref.tenant, ref.type.value, ref.id)
+
+
+def _status_index(entries: list[_Entry]) -> dict[Status, tuple[_Entry, ...]]:
+    """The entries whose mask holds each status, in their registration order."""
+    return {
+        status: found
+        for status in Status
+        if (found := tuple(e for e in entries if status in e.agg.mask))
+    }

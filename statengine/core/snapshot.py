@@ -1355,7 +1355,8 @@ _KNOWN_FIELDS: dict[type, frozenset[str]] = {
         "user_data treatment_started",
         Interaction: "ixn_id media submitted link waiting_in last_queue user_data channels",
         Pool: "model stat_types profiles time_ranges zones filters keep granularity stats "
-        "subscriptions out _by_target _open_routes _by_member _by_group _static_targets "
+        "subscriptions out _by_target _open_routes _by_member _by_member_status _by_group "
+        "_static_targets "
         "_resets _periodic _ticking _next_tick _expiry _expiry_entry _dirty _filtered "
         "_since_login _validity_dirty _validity_objects _by_object _wide _seq _expired",
         _Entry: "agg stat media filter",

@@ -388,6 +388,10 @@ def _start_talk(model: Model, dn: DNState, leg: Leg, t: int, call_type: str, mar
     talk, started, _, originated, received = CALL_ACTION_OF_TYPE[call_type]
     call = model.calls.get((dn.cfg.switch, leg.conn_id))
     data = _call_data(dn, leg, call)
+    if not any(lg.state == "established" for lg in dn.legs.values()):
+        # a new call on an idle DN: ACW from now on follows it, not the queue
+        # call released before (DOMAIN §3.3: the DN that distributed *that* call)
+        dn.acw_queue = ""
     leg.state, leg.talk, leg.call_type = "established", talk, call_type
     model.start(dn, talk, t, leg.conn_id, **data)
     model.instant(dn, started, t, conn_id=leg.conn_id, **data)
