@@ -1,4 +1,4 @@
-"""The live wallboard (CCPulse+ style): queues, multimedia backlogs and agents.
+"""The live wallboard (CCPulse+ style): queues, multimedia and agents.
 
 Three pieces, each usable alone, which ``statengine replay --dashboard`` and
 ``statengine simulate`` put together:
@@ -8,7 +8,9 @@ Three pieces, each usable alone, which ``statengine replay --dashboard`` and
     is pushed), every statistic the board shows, and gathers their values with
     :meth:`Engine.peek` into a frozen :class:`WallboardValues`.
 :func:`render`
-    turns a :class:`WallboardValues` into a rich renderable. It is **pure**: no
+    turns a :class:`WallboardValues` into a rich renderable (about 95
+    columns wide for the packaged default center; on a narrower console each
+    table stacks the interval over the day). It is **pure**: no
     engine call, no clock; the same values give the same text.
 :func:`run_live`
     the edge: feeds events into the engine and refreshes a ``rich.live.Live``
@@ -46,14 +48,42 @@ AHT                         ``Wallboard_Queue_AHT``: Formula / DNAction        i
                             ``(TotalAdjustedTime(CallReleased) +
                             TotalAdjustedTime(ACWCompleted)) /
                             TotalAdjustedNumber(CallReleased)``
-staging areas (``engine.config.staging_areas``)
+staging areas (``engine.config.staging_areas``), one row each, with its media
 -----------------------------------------------------------------------------------------------
-Backlog                     ``Current_Backlog``: CurrentNumber /               current
+Waiting                     ``Current_Backlog``: CurrentNumber /               current
                             InteractionWaiting
+Longest                     ``Wallboard_Current_Max_Interaction_Wait``:        current
+                            CurrentMaxTime / InteractionWaiting
 Entered                     ``Total_Interactions_Entered``: TotalNumber /      interval, day
                             InteractionEntered
-Distributed                 ``Total_Interactions_Distributed``: TotalNumber /  interval, day
-                            InteractionDistributed
+Distrib.                    ``Total_Interactions_Distributed``: TotalNumber /  interval, day
+                            InteractionDistributed (taken by an agent)
+Aband.                      ``Wallboard_Interactions_Abandoned``: TotalNumber  interval, day
+                            / InteractionCleared (taken out by anything but
+                            an agent: the chat server when the customer left)
+SL %                        ``Wallboard_Interaction_Service_Level``:           interval, day
+                            TotalNumberInTimeRangePercentage /
+                            InteractionDistributed, RelMask
+                            InteractionDistributed,InteractionCleared;
+                            TimeRange ``ServiceLevel_<media>`` (library:
+                            ``ServiceLevel_chat`` 0-60 s). ``-`` for a media
+                            without one (no column if no media has one)
+Avg wait                    ``Wallboard_Interaction_Average_Wait``:            interval, day
+                            AverageTime / InteractionDistributed (entering
+                            the area -> taken by an agent: the media's ASA)
+media (the tenant, ``MediaType`` = the media; one row per media of a staging area)
+-----------------------------------------------------------------------------------------------
+Logged in                   ``Wallboard_Current_Media_Logged_In``:             current
+                            CurrentNumber / Active (channels of the media)
+Free                        ``Wallboard_Current_Media_Routable``:              current
+                            CurrentNumber / Routable (ready with room for
+                            one more interaction)
+Handling                    ``Wallboard_Current_Interactions_Handled``:        current
+                            CurrentNumber / Handling (interactions now)
+Handled                     ``Wallboard_Interactions_Handled``:                interval, day
+                            TotalAdjustedNumber / Handling (ended)
+AHT                         ``Wallboard_Interaction_AHT``: AverageTime /       interval, day
+                            Handling (accepted -> the agent left it)
 agent groups (``engine.objects(GroupAgents)``), all CurrentNumber / AgentStatus
 -----------------------------------------------------------------------------------------------
 Logged in                   ``Current_Logged_In_Agents``: ``*,~LoggedOut,      current
@@ -73,6 +103,38 @@ Not-ready reasons           ad hoc CurrentStateReasons on the group: each      c
 
 Logged in also counts agents in no column to its right (logged in with no
 ready state yet: Monitored; a status of the media channels only).
+
+**Media decisions.** A staging area is the interaction queue of one media,
+so its row carries the queue side (as a voice queue's does): what entered,
+was distributed to an agent or abandoned, how long it waited. The agent
+side (who is logged in for the media, who can take one more, handling time)
+happens on the agents' media channels, which know the media but not the
+staging area: those numbers are per media, on the tenant, in a table of
+their own. The library types of that table have no ``MediaType``; the
+board opens each one with ``MediaType`` set to the row's media (the same
+name and definition otherwise, so a configuration that redefines the name
+still changes the board).
+
+* *Abandoned* is ``InteractionCleared``. An interaction stopped while it
+  waits gives ``InteractionDeleted``, which also ends every handled
+  interaction on its last staging area (``docs/semantics.md`` §1.7): no mask
+  tells the two apart, so it is not counted.
+* *Service level* means something for a media whose customer waits on line
+  (chat): distributed within 60 s over distributed + abandoned (abandons
+  count against it, whatever their wait; no short-abandon allowance). E-mails
+  and work items are deferrable: their goal is a response within hours or a
+  day, which a quarter hour of distributions does not show, so they get
+  ``-`` unless the configuration names a range ``ServiceLevel_<media>``
+  (``ServiceLevel_email = "0-14400"``: within 4 h). Waiting, longest wait and
+  average wait are their figures.
+* *AHT* is the generic ``Handling`` action, from acceptance to the agent
+  leaving the interaction, averaged over the interactions whose handling
+  ended in the period (the handled count shown beside it). Media channels
+  have no per-interaction after-call work, so none is added.
+* *Free* counts channels that are ``Routable``: ready, with fewer
+  interactions than their capacity. A chat agent at 2 of 3 chats is free and
+  handling; "ready" in the voice sense (idle) says less for concurrent media.
+  A channel is one agent's media on one Interaction Server.
 
 **AHT decision.** A Formula over the actions the engine reflects on the
 distributing queue (``docs/semantics.md`` §1.4) rather than a client-side
@@ -122,13 +184,15 @@ from statengine.core.events import Event
 from statengine.core.notify import NotificationSettings, NotifyMode
 from statengine.core.objects import ObjectRef, ObjectType
 from statengine.core.profiles import ProfileKind
-from statengine.core.stattypes import StatType
+from statengine.core.stattypes import StatType, TimeRange
 from statengine.core.status import Status
 from statengine.errors import InternalError, LocalProtocolError
 
 __all__ = [
     "AgentGroupValues",
     "AreaPeriod",
+    "MediaPeriod",
+    "MediaValues",
     "Progress",
     "QueuePeriod",
     "QueueValues",
@@ -166,10 +230,32 @@ QUEUE_PERIOD: Final[Mapping[str, str]] = {
     "asa": "Average_Speed_Of_Answer",
     "aht": "Wallboard_Queue_AHT",
 }
-AREA_CURRENT: Final[Mapping[str, str]] = {"backlog": "Current_Backlog"}
+#: Staging area: current numbers ...
+AREA_CURRENT: Final[Mapping[str, str]] = {
+    "backlog": "Current_Backlog",
+    "longest_wait": "Wallboard_Current_Max_Interaction_Wait",
+}
+#: ... and per-period numbers.
 AREA_PERIOD: Final[Mapping[str, str]] = {
     "entered": "Total_Interactions_Entered",
     "distributed": "Total_Interactions_Distributed",
+    "abandoned": "Wallboard_Interactions_Abandoned",
+    "average_wait": "Wallboard_Interaction_Average_Wait",
+}
+#: The media service level, opened (per period) only on a staging area whose
+#: media has a time range named by :data:`MEDIA_SERVICE_LEVEL_RANGE`.
+AREA_SERVICE_LEVEL: Final = "Wallboard_Interaction_Service_Level"
+MEDIA_SERVICE_LEVEL_RANGE: Final = "ServiceLevel_{media}"
+#: Agents' media channels, on the tenant narrowed to one media: current ...
+MEDIA_CURRENT: Final[Mapping[str, str]] = {
+    "logged_in": "Wallboard_Current_Media_Logged_In",
+    "free": "Wallboard_Current_Media_Routable",
+    "handling": "Wallboard_Current_Interactions_Handled",
+}
+#: ... and per period.
+MEDIA_PERIOD: Final[Mapping[str, str]] = {
+    "handled": "Wallboard_Interactions_Handled",
+    "aht": "Wallboard_Interaction_AHT",
 }
 GROUP_CURRENT: Final[Mapping[str, str]] = {
     "logged_in": "Current_Logged_In_Agents",
@@ -237,8 +323,17 @@ class QueueValues:
 class AreaPeriod:
     """A staging area's numbers over one period."""
 
+    #: interactions placed in it (InteractionEntered)
     entered: int
+    #: taken from it by an agent (InteractionDistributed)
     distributed: int
+    #: taken from it by anything but an agent (InteractionCleared)
+    abandoned: int
+    #: percent in [0, 100] of distributed within the media's time range over
+    #: distributed + abandoned; None: the media has no such time range
+    service_level: float | None
+    #: mean wait of the distributed ones, seconds (0 when none)
+    average_wait: float
 
 
 @attrs.frozen(kw_only=True)
@@ -249,8 +344,40 @@ class StagingAreaValues:
     media: str
     #: interactions waiting now
     backlog: int
+    #: how long the oldest one waiting now has waited, seconds (0 when none)
+    longest_wait: float
+    #: its media's service level range (lower, upper) in seconds, upper None
+    #: for no bound; None: the media has no service level range
+    service_level_range: tuple[int, int | None] | None
     interval: AreaPeriod
     day: AreaPeriod
+
+
+@attrs.frozen(kw_only=True)
+class MediaPeriod:
+    """One media's handling over one period."""
+
+    #: interactions whose handling ended (the agent left them)
+    handled: int
+    #: their mean handling time, seconds (0 when none)
+    aht: float
+
+
+@attrs.frozen(kw_only=True)
+class MediaValues:
+    """One media of one tenant: its agents' channels, now and per period."""
+
+    tenant: str
+    media: str
+    #: channels of that media added now (agents logged in for it)
+    logged_in: int
+    #: channels ready with room for one more interaction (Routable): the
+    #: agents who can take one now
+    free: int
+    #: interactions being handled now
+    handling: int
+    interval: MediaPeriod
+    day: MediaPeriod
 
 
 @attrs.frozen(kw_only=True)
@@ -294,6 +421,7 @@ class WallboardValues:
     late_events: int
     queues: tuple[QueueValues, ...] = ()
     staging_areas: tuple[StagingAreaValues, ...] = ()
+    media: tuple[MediaValues, ...] = ()
     agent_groups: tuple[AgentGroupValues, ...] = ()
 
 
@@ -318,6 +446,23 @@ class Progress:
 
 def _ref_id(kind: str, ref: ObjectRef, metric: str, period: str) -> RefId:
     return (kind, ref.tenant, ref.type.name, ref.id, metric, period)
+
+
+def _media_ref_id(tenant: str, media: str, metric: str, period: str) -> RefId:
+    return ("media", tenant, ObjectType.Tenant.name, media, metric, period)
+
+
+def _for_media(stat_type: StatType, media: str) -> StatType:
+    """The library type with ``MediaType`` set to one media.
+
+    Media names come from the configuration, so the library cannot hold one
+    type per media; the narrowed type keeps the library's name and
+    definition (a configuration that redefines the name still changes what
+    the board shows) and the pool shares it with anyone asking the same.
+    """
+    definition = stat_type.to_definition()
+    definition["MediaType"] = media
+    return StatType.from_definition(definition, source=f"wallboard ({media})")
 
 
 def _interval_label(engine: Engine, name: str) -> str:
@@ -348,7 +493,10 @@ class Wallboard:
     opened: int
     #: what to peek: each row's object and its ref ids
     _queues: tuple[ObjectRef, ...]
-    _areas: tuple[tuple[ObjectRef, str], ...]
+    #: (staging area, its media, its media's service level range or None)
+    _areas: tuple[tuple[ObjectRef, str, TimeRange | None], ...]
+    #: (tenant, media) of the staging areas, in their configuration order
+    _media: tuple[tuple[str, str], ...]
     _groups: tuple[ObjectRef, ...]
     _ref_ids: tuple[RefId, ...]
 
@@ -388,6 +536,9 @@ class Wallboard:
             **QUEUE_PERIOD,
             **AREA_CURRENT,
             **AREA_PERIOD,
+            "service_level_media": AREA_SERVICE_LEVEL,
+            **MEDIA_CURRENT,
+            **MEDIA_PERIOD,
             **GROUP_CURRENT,
         }.values()
         missing = [f"stat type {n}" for n in needed if n not in profile.stat_types]
@@ -409,9 +560,14 @@ class Wallboard:
 
         queues = engine.objects(ObjectType.Queue) + engine.objects(ObjectType.RoutePoint)
         areas = tuple(
-            (ObjectRef(a.tenant, ObjectType.StagingArea, a.name), a.media)
+            (
+                ObjectRef(a.tenant, ObjectType.StagingArea, a.name),
+                a.media,
+                profile.time_ranges.get(MEDIA_SERVICE_LEVEL_RANGE.format(media=a.media)),
+            )
             for a in engine.config.staging_areas
         )
+        media = tuple(dict.fromkeys((a.tenant, a.media) for a in engine.config.staging_areas))
         groups = engine.objects(ObjectType.GroupAgents)
         periods = {"interval": interval_profile, "day": DAY_PROFILE}
 
@@ -428,12 +584,29 @@ class Wallboard:
                             "time_range2": SHORT_ABANDON_RANGE,
                         }
                     plan.append((_ref_id("queue", ref, metric, period), ref, name, prof, ranges))
-        for ref, _media in areas:
+        for ref, _media, sl_range in areas:
             for metric, name in AREA_CURRENT.items():
                 plan.append((_ref_id("area", ref, metric, "now"), ref, name, DAY_PROFILE, {}))
             for period, prof in periods.items():
                 for metric, name in AREA_PERIOD.items():
                     plan.append((_ref_id("area", ref, metric, period), ref, name, prof, {}))
+                if sl_range is not None:
+                    ref_id = _ref_id("area", ref, "service_level", period)
+                    ranges = {"time_range": sl_range.name}
+                    plan.append((ref_id, ref, AREA_SERVICE_LEVEL, prof, ranges))
+        for tenant, name_of_media in media:
+            tenant_ref = ObjectRef(tenant, ObjectType.Tenant, tenant)
+            narrowed = {
+                name: _for_media(profile.stat_types[name], name_of_media)
+                for name in (*MEDIA_CURRENT.values(), *MEDIA_PERIOD.values())
+            }
+            for metric, name in MEDIA_CURRENT.items():
+                ref_id = _media_ref_id(tenant, name_of_media, metric, "now")
+                plan.append((ref_id, tenant_ref, narrowed[name], DAY_PROFILE, {}))
+            for period, prof in periods.items():
+                for metric, name in MEDIA_PERIOD.items():
+                    ref_id = _media_ref_id(tenant, name_of_media, metric, period)
+                    plan.append((ref_id, tenant_ref, narrowed[name], prof, {}))
         for ref in groups:
             for metric, name in GROUP_CURRENT.items():
                 plan.append((_ref_id("group", ref, metric, "now"), ref, name, DAY_PROFILE, {}))
@@ -459,6 +632,7 @@ class Wallboard:
             opened=engine.now,
             queues=queues,
             areas=areas,
+            media=media,
             groups=groups,
             ref_ids=tuple(opened),
         )
@@ -499,17 +673,44 @@ class Wallboard:
             day=period("day"),
         )
 
-    def _area(self, ref: ObjectRef, media: str) -> StagingAreaValues:
+    def _area(self, ref: ObjectRef, media: str, sl_range: TimeRange | None) -> StagingAreaValues:
         def period(p: str) -> AreaPeriod:
             return AreaPeriod(
                 entered=self._count("area", ref, "entered", p),
                 distributed=self._count("area", ref, "distributed", p),
+                abandoned=self._count("area", ref, "abandoned", p),
+                service_level=(
+                    self._seconds("area", ref, "service_level", p) if sl_range is not None else None
+                ),
+                average_wait=self._seconds("area", ref, "average_wait", p),
             )
 
         return StagingAreaValues(
             ref=ref,
             media=media,
             backlog=self._count("area", ref, "backlog"),
+            longest_wait=self._seconds("area", ref, "longest_wait"),
+            service_level_range=(
+                (sl_range.lower, sl_range.upper) if sl_range is not None else None
+            ),
+            interval=period("interval"),
+            day=period("day"),
+        )
+
+    def _one_media(self, tenant: str, media: str) -> MediaValues:
+        def value(metric: str, period: str) -> Any:
+            ref_id = _media_ref_id(tenant, media, metric, period)
+            return self.engine.peek(self.subscriber, ref_id).value
+
+        def period(p: str) -> MediaPeriod:
+            return MediaPeriod(handled=int(value("handled", p)), aht=float(value("aht", p)))
+
+        return MediaValues(
+            tenant=tenant,
+            media=media,
+            logged_in=int(value("logged_in", "now")),
+            free=int(value("free", "now")),
+            handling=int(value("handling", "now")),
             interval=period("interval"),
             day=period("day"),
         )
@@ -566,7 +767,8 @@ class Wallboard:
             events_refused=stats.events_refused,
             late_events=stats.late_events,
             queues=tuple(self._queue(ref) for ref in self._queues),
-            staging_areas=tuple(self._area(ref, media) for ref, media in self._areas),
+            staging_areas=tuple(self._area(*area) for area in self._areas),
+            media=tuple(self._one_media(tenant, media) for tenant, media in self._media),
             agent_groups=tuple(self._group(ref) for ref in self._groups),
         )
 
@@ -632,7 +834,7 @@ def _blank() -> Text:
     return Text(BLANK, style="dim")
 
 
-def _table(title: str) -> Table:
+def _table(title: str | None) -> Table:
     return Table(
         title=title,
         title_justify="left",
@@ -658,13 +860,20 @@ def _pair(a: Text, b: Text, wa: int, wb: int) -> Text:
 class _Fit:
     """``wide`` if its natural width fits the width it is given, else
     ``narrow``: decided when rendered, from the console's width (so still a
-    function of the values and the console alone)."""
+    function of the values and the console alone).
 
+    The title is a line of its own, cut (not wrapped) at the console's
+    width: a table's own title wraps at the table's width, and a title that
+    explains the service level is often wider than a small table.
+    """
+
+    title: str
     wide: Table
     wide_width: int
     narrow: Table
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield Text(self.title, style="bold", no_wrap=True, overflow="ellipsis")
         yield self.wide if self.wide_width <= options.max_width else self.narrow
 
 
@@ -682,37 +891,50 @@ def _period_table(
     keys: tuple[tuple[str, str], ...],
     rows: list[tuple[list[Cell], _Pairs]],
     head: tuple[tuple[str, JustifyMethod], ...],
+    *,
+    under: int | None = None,
 ) -> _Fit:
     """The same rows twice: interval | day side by side in one column per
     number (wide), or one line per period (narrow).
 
     ``head`` names the leading columns (header, justify) and each row gives
-    their cells, then its pairs keyed like ``keys`` (key, header).
+    their cells, then its pairs keyed like ``keys`` (key, header: a line
+    break in it is kept by the narrow layout only). The
+    narrow layout shows the leading column ``under`` (if given) on the
+    second line of the row, under the first column, rather than as a column
+    of its own: one column less where width is short.
     """
-    wide, narrow = _table(title), _table(title)
+    wide, narrow = _table(None), _table(None)
     #: the natural width of each column of ``wide`` (measured here: cheaper than rich's)
     natural: list[int] = []
     for i, (name, justify) in enumerate(head):
-        for table in (wide, narrow):
+        tables = (wide,) if i == under else (wide, narrow)
+        for table in tables:
             table.add_column(name, justify=justify, no_wrap=justify == "right")
         lines = [*name.split("\n"), *(lead[i] for lead, _ in rows)]
         natural.append(max(_cells(line) for line in lines))
     narrow.add_column("", no_wrap=True)
     widths: dict[str, tuple[int, int]] = {}
     for key, name in keys:
+        # a header may break in two where the columns are narrow; not over a pair
+        one_line = name.replace("\n", " ")
         wa = max([cell_len(label), *(pairs[key][0].cell_len for _, pairs in rows)])
         wb = max([3, *(pairs[key][1].cell_len for _, pairs in rows)])
         widths[key] = (wa, wb)
         sub = f"{label:>{wa}} {'day':>{wb}}"
-        wide.add_column(f"{name}\n{sub}", justify="right", no_wrap=True)
+        wide.add_column(f"{one_line}\n{sub}", justify="right", no_wrap=True)
         narrow.add_column(name, justify="right", no_wrap=True)
-        natural.append(max(cell_len(name), wa + 1 + wb))
+        natural.append(max(cell_len(one_line), wa + 1 + wb))
     for lead, pairs in rows:
         wide.add_row(*lead, *(_pair(*pairs[k], *widths[k]) for k, _ in keys))
-        narrow.add_row(*lead, label, *(pairs[k][0] for k, _ in keys))
-        narrow.add_row(*("" for _ in lead), "day", *(pairs[k][1] for k, _ in keys))
+        first: list[Cell] = [c for i, c in enumerate(lead) if i != under]
+        second: list[Cell] = ["" for _ in first]
+        if under is not None:
+            second[0] = Text.assemble(" ", lead[under], style="dim")
+        narrow.add_row(*first, label, *(pairs[k][0] for k, _ in keys))
+        narrow.add_row(*second, "day", *(pairs[k][1] for k, _ in keys))
     # columns are separated by two cells (the box's space and the right padding)
-    return _Fit(wide, sum(natural) + 2 * (len(natural) - 1), narrow)
+    return _Fit(title, wide, sum(natural) + 2 * (len(natural) - 1), narrow)
 
 
 #: The per-period numbers of a queue row: (field, column header).
@@ -771,19 +993,71 @@ def _queues_table(values: WallboardValues, target: float, alarm: float, tenants:
     return _period_table(title, values.interval_label, _QUEUE_KEYS, rows, head)
 
 
-def _areas_table(values: WallboardValues, tenants: bool) -> _Fit:
-    keys = (("entered", "entered"), ("distributed", "distributed"))
+#: The per-period numbers of a staging area row: (field, column header).
+_AREA_KEYS: Final[tuple[tuple[str, str], ...]] = (
+    ("entered", "entered"),
+    ("distributed", "distrib."),
+    ("abandoned", "aband."),
+    ("service_level", "SL %"),
+    ("average_wait", "avg\nwait"),
+)
+
+
+def _area_cell(key: str, p: AreaPeriod, target: float, alarm: float) -> Text:
+    if key == "service_level":
+        if p.service_level is None or (p.distributed == 0 and p.abandoned == 0):
+            return _blank()
+        return Text(
+            format_percent(p.service_level), style=_sl_style(p.service_level, target, alarm)
+        )
+    if key == "average_wait":
+        return Text(format_duration(p.average_wait)) if p.distributed else _blank()
+    return Text(format_count(getattr(p, key)))
+
+
+def _seconds_text(seconds: int) -> str:
+    """``60 s``, ``5 min``, ``4 h``: a time range bound as a supervisor says it."""
+    if seconds and seconds % 3600 == 0:
+        return f"{seconds // 3600} h"
+    if seconds >= 120 and seconds % 60 == 0:
+        return f"{seconds // 60} min"
+    return f"{seconds} s"
+
+
+def _range_text(lower: int, upper: int | None) -> str:
+    if lower == 0 and upper is not None:
+        return f"within {_seconds_text(upper)}"
+    if upper is None:
+        return f"after {_seconds_text(lower)} or more"
+    return f"within {lower}-{_seconds_text(upper)}"
+
+
+def _areas_table(values: WallboardValues, target: float, alarm: float, tenants: bool) -> _Fit:
+    ranges = dict.fromkeys(
+        (a.media, a.service_level_range)
+        for a in values.staging_areas
+        if a.service_level_range is not None
+    )
+    keys = _AREA_KEYS if ranges else tuple(k for k in _AREA_KEYS if k[0] != "service_level")
+    title = "Multimedia: interaction queues"
+    if ranges:
+        title += (
+            "  (SL % "
+            + ", ".join(f"{media} {_range_text(*bounds)}" for media, bounds in ranges)
+            + ", abandons count against it)"
+        )
     rows: list[tuple[list[Cell], _Pairs]] = []
     for a in values.staging_areas:
         lead: list[Cell] = [
             _label(a.ref, tenants),
             a.media,
             Text(format_count(a.backlog), style="bold" if a.backlog else "dim"),
+            Text(format_duration(a.longest_wait)) if a.backlog else _blank(),
         ]
         pairs = {
             key: (
-                Text(format_count(getattr(a.interval, key))),
-                Text(format_count(getattr(a.day, key))),
+                _area_cell(key, a.interval, target, alarm),
+                _area_cell(key, a.day, target, alarm),
             )
             for key, _ in keys
         }
@@ -791,9 +1065,44 @@ def _areas_table(values: WallboardValues, tenants: bool) -> _Fit:
     head: tuple[tuple[str, JustifyMethod], ...] = (
         ("staging area", "left"),
         ("media", "left"),
-        ("backlog", "right"),
+        ("waiting", "right"),
+        ("longest\nwait", "right"),
     )
-    return _period_table("Multimedia: staging areas", values.interval_label, keys, rows, head)
+    return _period_table(title, values.interval_label, keys, rows, head, under=1)
+
+
+#: The per-period numbers of a media row.
+_MEDIA_KEYS: Final = (("handled", "handled"), ("aht", "AHT"))
+
+
+def _media_table(values: WallboardValues, tenants: bool) -> _Fit:
+    rows: list[tuple[list[Cell], _Pairs]] = []
+    for m in values.media:
+        lead: list[Cell] = [
+            f"{m.tenant}/{m.media}" if tenants else m.media,
+            Text(format_count(m.logged_in)),
+            Text(format_count(m.free), style="green"),
+            Text(format_count(m.handling), style="cyan"),
+        ]
+        pairs = {
+            "handled": (
+                Text(format_count(m.interval.handled)),
+                Text(format_count(m.day.handled)),
+            ),
+            "aht": (
+                Text(format_duration(m.interval.aht)) if m.interval.handled else _blank(),
+                Text(format_duration(m.day.aht)) if m.day.handled else _blank(),
+            ),
+        }
+        rows.append((lead, pairs))
+    head: tuple[tuple[str, JustifyMethod], ...] = (
+        ("media", "left"),
+        ("logged\nin", "right"),
+        ("free", "right"),
+        ("handling", "right"),
+    )
+    title = "Multimedia: agents by media"
+    return _period_table(title, values.interval_label, _MEDIA_KEYS, rows, head)
 
 
 def _header(
@@ -896,6 +1205,7 @@ def render(
         len(
             {q.ref.tenant for q in values.queues}
             | {a.ref.tenant for a in values.staging_areas}
+            | {m.tenant for m in values.media}
             | {g.ref.tenant for g in values.agent_groups}
         )
         > 1
@@ -904,7 +1214,9 @@ def render(
     if values.queues:
         parts += [Text(), _queues_table(values, sl_target, sl_alarm, tenants)]
     if values.staging_areas:
-        parts += [Text(), _areas_table(values, tenants)]
+        parts += [Text(), _areas_table(values, sl_target, sl_alarm, tenants)]
+    if values.media:
+        parts += [Text(), _media_table(values, tenants)]
     if values.agent_groups:
         parts += [Text(), _agents_table(values, tenants)]
     return Group(*parts)
