@@ -119,7 +119,7 @@ still changes the board).
   waits gives ``InteractionDeleted``, which also ends every handled
   interaction on its last staging area (``docs/semantics.md`` §1.7): no mask
   tells the two apart, so it is not counted.
-* *Service level* means something for a media whose customer waits on line
+* *Service level* means something for a media whose customer waits live
   (chat): distributed within 60 s over distributed + abandoned (abandons
   count against it, whatever their wait; no short-abandon allowance). E-mails
   and work items are deferrable: their goal is a response within hours or a
