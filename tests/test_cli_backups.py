@@ -259,6 +259,26 @@ def test_restore_on_another_center_is_refused(
     assert "is not in the configuration" in line
 
 
+def test_strict_refusal_after_restore_names_the_record_of_the_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
+) -> None:
+    """``record N`` counts the records of the file given, skipped ones included."""
+    t0 = 1_772_438_400_000
+    connect = ev.LinkConnected(time=t0, link="ts1")
+    bad = ev.Released(time=t0 + 1000, link="ts1", dn="5001", conn_id="c404")
+    meta = {"config": "example"}
+    write_stream(tmp_path / "first.msgpack", [connect], meta=meta)
+    write_stream(tmp_path / "full.msgpack", [connect, bad], meta=meta)
+    write_stream(tmp_path / "rest.msgpack", [bad], meta=meta)
+    bk = str(tmp_path / "bk")
+    assert _run(capsys, "replay", str(tmp_path / "first.msgpack"), "--backup-dir", bk)[0] == 0
+    for name, record in (("full", 2), ("rest", 1)):
+        argv = ["replay", "--strict", "--restore", "--backup-dir", bk]
+        line = assert_one_line_error(*_run(capsys, *argv, str(tmp_path / f"{name}.msgpack")))
+        assert f"record {record}: " in line
+        assert "no-such-call" in line
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [

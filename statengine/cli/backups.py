@@ -238,6 +238,16 @@ class ReplayBackups:
     skipped: int = 0
     #: the engine clock of each backup written, in order
     written: list[int] = attrs.field(factory=list)
+    #: events the engine had been fed before this run (a restored engine's)
+    fed_before: int = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.fed_before = self.engine.statistics().events_fed
+
+    def record_number(self) -> int:
+        """The stream record of the event the engine was fed last, the
+        header being record 0 (for messages about a refused event)."""
+        return self.skipped + self.engine.statistics().events_fed - self.fed_before
 
     def events(self, events: Iterable[Event]) -> Iterator[Event]:
         """``events`` minus what the restored engine saw, writing the backups

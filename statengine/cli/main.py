@@ -230,7 +230,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
                 try:
                     progress = _feed(engine, run.events(reader))
                 except BadEventError as exc:
-                    return _fail(_refusal_message(exc, engine, label))
+                    return _fail(_refusal_message(exc, run.record_number(), label))
         except OSError as exc:  # read_stream reports missing files; this is the rest (EIO...)
             return _fail(f"{label}: cannot read the stream: {exc.strerror or exc}")
         if not progress.interrupted:  # a half-changed state is not backed up
@@ -333,7 +333,7 @@ def _replay_dashboard(args: argparse.Namespace) -> int:
                 try:
                     run_live(run.engine, run.events(reader), console=console)
                 except BadEventError as exc:
-                    return _fail(_refusal_message(exc, run.engine, label))
+                    return _fail(_refusal_message(exc, run.record_number(), label))
         except OSError as exc:
             return _fail(f"{label}: cannot read the stream: {exc.strerror or exc}")
     run.finish()
@@ -421,12 +421,11 @@ def _feed(engine: Engine, events: Iterable[Event]) -> _Progress:
     return progress
 
 
-def _refusal_message(exc: BadEventError, engine: Engine, label: str) -> str:
+def _refusal_message(exc: BadEventError, index: int, label: str) -> str:
     """``<stream>: record <n>: <why>: <the event as recorded>``, on one line."""
     record = json.dumps(to_record(exc.event), ensure_ascii=False, separators=(",", ":"))
     if len(record) > _MAX_QUOTED:
         record = record[: _MAX_QUOTED - 3] + "..."
-    index = engine.statistics().events_fed
     return f"{label}: record {index}: {exc}: {record} (replay without --strict to skip it)"
 
 
