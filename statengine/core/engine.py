@@ -153,7 +153,7 @@ class _HasCenter(Protocol):
     def source(self) -> str: ...
 
 
-@attrs.define(eq=False, init=False)
+@attrs.define(eq=False, init=False, repr=False)
 class Engine:
     """A Stat Server core over one configured contact center.
 
@@ -476,6 +476,15 @@ class Engine:
     # Queries
     # ------------------------------------------------------------------
 
+    def __repr__(self) -> str:
+        # short: pytest prints fixtures holding an engine, and the whole
+        # model would run to gigabytes
+        m = self._model
+        return (
+            f"<Engine clock={self._now} agents={len(m.agents)} dns={len(m.dns)} "
+            f"statistics={len(self._pool.stats)} fed={self._fed}>"
+        )
+
     def _object(self, ref: ObjectRef) -> Any:
         m = self._model
         obj: Any = None
@@ -489,6 +498,8 @@ class Engine:
                 obj = None
         elif ref.type in (ObjectType.GroupAgents, ObjectType.GroupPlaces):
             obj = m.groups.get(ref)
+        elif ref.type is ObjectType.StagingArea:
+            obj = m.staging.get((ref.tenant, ref.id))
         if obj is None:
             raise LocalProtocolError(f"unknown object {ref}")
         return obj
@@ -532,6 +543,12 @@ class Engine:
                 ObjectRef(q.tenant, ObjectType.GroupQueues, q.name)
                 for q in self.config.queue_groups
             ]
+        elif type is ObjectType.StagingArea:
+            refs = [s.ref for s in m.staging.values()]
+        elif type is ObjectType.Switch:
+            refs = [ObjectRef(s.tenant, type, s.name) for s in self.config.switches]
+        elif type is ObjectType.Tenant:
+            refs = [ObjectRef(t.name, type, t.name) for t in self.config.tenants]
         else:
             refs = [d.ref for d in m.dns.values() if d.ref.type is type]
         return tuple(sorted(refs, key=lambda r: (r.tenant, r.type.value, r.id)))

@@ -241,16 +241,7 @@ class Pool:
         tz = self._zone(prof, obj)
         skey = StatKey(
             object=obj,
-            definition=(
-                st_type.canonical(),
-                prof.canonical(),
-                # a time range the category does not read does not split the pool
-                (rng.lower, rng.upper) if rng and st_type.needs_time_range else None,
-                (rng2.lower, rng2.upper)
-                if rng2 and st_type.category is Category.ServiceFactor1
-                else None,
-                flt.canonical() if flt is not None else None,
-            ),
+            definition=key_definition(st_type, prof, rng, rng2, flt),
         )
         stat = self.stats.get(skey)
         if stat is None:
@@ -1031,3 +1022,26 @@ def _status_index(entries: list[_Entry]) -> dict[Status, tuple[_Entry, ...]]:
         for status in Status
         if (found := tuple(e for e in entries if status in e.agg.mask))
     }
+
+
+def key_definition(
+    st: StatType,
+    prof: TimeProfile,
+    rng: TimeRange | None,
+    rng2: TimeRange | None,
+    flt: Filter | None,
+) -> tuple[Any, ...]:
+    """The canonical definition that keys a statistic in the pool (and in a
+    backup): requests that agree on it share one computation.
+
+    A time range the category does not read does not split the pool; a
+    Formula's terms may read the request's range, so it always does.
+    """
+    reads_range = st.needs_time_range or st.category is Category.Formula
+    return (
+        st.canonical(),
+        prof.canonical(),
+        (rng.lower, rng.upper) if rng and reads_range else None,
+        (rng2.lower, rng2.upper) if rng2 and st.category is Category.ServiceFactor1 else None,
+        flt.canonical() if flt is not None else None,
+    )

@@ -101,8 +101,9 @@ message starts with the path in the data (``pool.statistics[12].aggregates[0]``)
 a snapshot of a newer version is refused, naming both versions.
 
 Cost: both directions are linear in the pool; the cyclic garbage collector
-is paused while the tree or the engine is built (:func:`gc_paused`). About
-0.8 s each way for 54,000 statistics (``tests/data/measure_snapshot.py``).
+is paused while the tree or the engine is built (:func:`gc_paused`).
+``python -m benchmarks throughput`` measures both on a large pool
+(figures in ``benchmarks/README.md``).
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ from statengine.core.notify import (
     Subscription,
 )
 from statengine.core.objects import AgentConfig, ObjectRef, ObjectType
-from statengine.core.pool import Pool, _Entry, _strip_reasons
+from statengine.core.pool import Pool, _Entry, _strip_reasons, key_definition
 from statengine.core.profiles import ProfileKind, TimeProfile
 from statengine.core.state import (
     AgentState,
@@ -1737,23 +1738,6 @@ class _Plan:
         )
 
 
-def _key_definition(
-    st: StatType,
-    prof: TimeProfile,
-    rng: TimeRange | None,
-    rng2: TimeRange | None,
-    flt: Filter | None,
-) -> tuple[Any, ...]:
-    """``StatKey.definition`` as :meth:`Pool.open` builds it (a test keeps the two equal)."""
-    return (
-        st.canonical(),
-        prof.canonical(),
-        (rng.lower, rng.upper) if rng and st.needs_time_range else None,
-        (rng2.lower, rng2.upper) if rng2 and st.category is Category.ServiceFactor1 else None,
-        flt.canonical() if flt is not None else None,
-    )
-
-
 @attrs.define
 class _Definition:
     """A statistic's definition, as saved or as the configuration now says."""
@@ -2159,8 +2143,8 @@ def _pool_in(
                 flt=None if filter_i is None else filters[filter_i],
             )
             current = _current(pool, saved, configured, plan)
-            key = _key_definition(saved.st, saved.prof, saved.rng, saved.rng2, saved.flt)
-            now_key = _key_definition(
+            key = key_definition(saved.st, saved.prof, saved.rng, saved.rng2, saved.flt)
+            now_key = key_definition(
                 current.st, current.prof, current.rng, current.rng2, current.flt
             )
             cst = current.st
