@@ -305,15 +305,7 @@ class Builder:
         for agent_id, cfg in agents.items():
             if agent_id not in shifts:
                 continue
-            own = sorted(shifts[agent_id], key=lambda p: p[0].login_ms)
-            for (first, _), (second, path) in itertools.pairwise(own):
-                if first.logout_ms is None or second.login_ms < first.logout_ms:
-                    read.fail(
-                        path,
-                        f"agent {agent_id} has overlapping shifts",
-                        expected="shifts of one agent that do not overlap",
-                        found=agent_id,
-                    )
+            own = self.own_shifts(agent_id, shifts[agent_id])
             serves = tuple(q for q, spec in queues.items() if spec.qualifies(cfg.skills))
             # ThisQueue at login: the queue the agent is best at (first on ties)
             login_queue = ""
@@ -425,6 +417,21 @@ class Builder:
                     f"{path}.agents[{i}]", "unknown agent", expected="an employee id", found=agent
                 )
         return members
+
+    def own_shifts(
+        self, agent_id: str, shifts: list[tuple[ShiftPlan, str]]
+    ) -> list[tuple[ShiftPlan, str]]:
+        """One agent's shifts in time order; overlapping ones are refused."""
+        own = sorted(shifts, key=lambda p: p[0].login_ms)
+        for (first, _), (second, path) in itertools.pairwise(own):
+            if first.logout_ms is None or second.login_ms < first.logout_ms:
+                self.read.fail(
+                    path,
+                    f"agent {agent_id} has overlapping shifts",
+                    expected="shifts of one agent that do not overlap",
+                    found=agent_id,
+                )
+        return own
 
     def shift_plans(self, entry: Mapping[str, Any], path: str) -> list[ShiftPlan]:
         """Every concrete shift of ``entry`` that overlaps the horizon."""

@@ -520,15 +520,7 @@ class _AgentsOnly(Builder):
         for agent_id in agents:
             if agent_id not in shifts:
                 continue
-            own = sorted(shifts[agent_id], key=lambda p: p[0].login_ms)
-            for (first, _), (second, path) in itertools.pairwise(own):
-                if first.logout_ms is None or second.login_ms < first.logout_ms:
-                    read.fail(
-                        path,
-                        f"agent {agent_id} has overlapping shifts",
-                        expected="shifts of one agent that do not overlap",
-                        found=agent_id,
-                    )
+            own = self.own_shifts(agent_id, shifts[agent_id])
             plans.append(
                 AgentPlan(
                     agent=agent_id,
