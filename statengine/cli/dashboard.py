@@ -629,7 +629,10 @@ class Wallboard:
             engine=engine,
             subscriber=subscriber,
             interval_profile=interval_profile,
-            opened=engine.now,
+            # a statistic the pool kept (restored, shared) counts from earlier
+            opened=min(
+                (engine.counting_since(subscriber, r) for r in opened), default=engine.now
+            ),
             queues=queues,
             areas=areas,
             media=media,

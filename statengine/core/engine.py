@@ -464,6 +464,15 @@ class Engine:
         """The current value of a subscription (RequestPeekStatistic)."""
         return self._pool.peek(subscriber, ref_id, self._clock())
 
+    def counting_since(self, subscriber: str, ref_id: Any) -> int:
+        """When the subscription's statistic started counting (POSIX ms).
+
+        Earlier than the subscription when the pool already computed it (a
+        statistic is shared and outlives its clients, and a restore keeps it):
+        what a wallboard's "since" must say.
+        """
+        return self._pool.counting_since(subscriber, ref_id)
+
     def profile(self) -> StatisticsProfile:
         """The stat types, time profiles, time ranges and filters this engine
         serves (what RequestGetStatisticProfile answers)."""
@@ -505,7 +514,7 @@ class Engine:
         return obj
 
     def status(self, ref: ObjectRef) -> StatusInfo:
-        """The current status of a DN, place or agent.
+        """The current status of a DN, place, agent or staging area.
 
         Raises:
             LocalProtocolError: no such object (groups: see :meth:`group_status`).

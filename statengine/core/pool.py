@@ -286,6 +286,9 @@ class Pool:
         self._requested(sub.statistic, now)
         return sub.notification(sub.statistic.value(now), now, Reason.CHANGED)
 
+    def counting_since(self, subscriber: str, ref_id: Any) -> int:
+        return self._subscription(subscriber, ref_id).statistic.opened
+
     def _subscription(self, subscriber: str, ref_id: Any) -> Subscription:
         sub = self.subscriptions.get((subscriber, ref_id))
         if sub is None:

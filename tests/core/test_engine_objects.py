@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from statengine import Engine, ObjectRef, ObjectType
+from statengine import Engine, ObjectRef, ObjectType, Status
 from statengine.core.engine import StatisticsProfile
 from statengine.core.stattypes import StatType, load_time_ranges
 from statengine.testing import StreamProfile, generate_stream, make_center
 
 
 def test_objects_lists_staging_areas_switches_and_tenants() -> None:
+    """Every object type a statistic can be opened on is listed and can be
+    looked at (a client browses the center through these)."""
     engine = Engine(make_center(agents=2, queues=1))
     areas = engine.objects(ObjectType.StagingArea)
-    assert areas and all(ref.type is ObjectType.StagingArea for ref in areas)
+    assert areas
+    assert all(ref.type is ObjectType.StagingArea for ref in areas)
     assert engine.objects(ObjectType.Switch) == (ObjectRef("T1", ObjectType.Switch, "SW1"),)
     assert engine.objects(ObjectType.Tenant) == (ObjectRef("T1", ObjectType.Tenant, "T1"),)
     tree = engine.current_state(areas[0])
     assert tree.ref == areas[0]
+    assert engine.status(areas[0]).status is Status.NotMonitored  # its link is down
 
 
 def test_repr_stays_short() -> None:
