@@ -630,9 +630,7 @@ class Wallboard:
             subscriber=subscriber,
             interval_profile=interval_profile,
             # a statistic the pool kept (restored, shared) counts from earlier
-            opened=min(
-                (engine.counting_since(subscriber, r) for r in opened), default=engine.now
-            ),
+            opened=min((engine.counting_since(subscriber, r) for r in opened), default=engine.now),
             queues=queues,
             areas=areas,
             media=media,

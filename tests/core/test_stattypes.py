@@ -111,13 +111,17 @@ def test_tables_agree_with_each_other() -> None:
     assert RELATIVE_CATEGORIES <= REL_MASK_CATEGORIES
     assert Category.TotalNumberInTimeRangePercentage in REL_MASK_CATEGORIES
     assert TIME_RANGE_CATEGORIES <= SUPPORTED_CATEGORIES
-    assert CURRENT_CATEGORIES - {
-        Category.CurrentTargetState,
-        Category.CurrentCustomValue,
-        Category.CurrentAverageCustomValue,
-        Category.CurrentMinCustomValue,
-        Category.CurrentMaxCustomValue,
-    } == CURRENT_CATEGORIES & SUPPORTED_CATEGORIES
+    assert (
+        CURRENT_CATEGORIES
+        - {
+            Category.CurrentTargetState,
+            Category.CurrentCustomValue,
+            Category.CurrentAverageCustomValue,
+            Category.CurrentMinCustomValue,
+            Category.CurrentMaxCustomValue,
+        }
+        == CURRENT_CATEGORIES & SUPPORTED_CATEGORIES
+    )
     # DOMAIN §4.5's list minus Java, campaign errors, target state and custom values
     assert len(SUPPORTED_CATEGORIES) == 38
 
