@@ -62,7 +62,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from statengine import Engine, ObjectRef, ObjectType
+from statengine import Engine, ObjectType
 from statengine.backup import encode_backup, read_backup, write_backup
 from statengine.config import _library
 from statengine.core.engine import StatisticsProfile
@@ -112,17 +112,6 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
     return time.perf_counter() - wall, time.process_time() - cpu, result
 
 
-def objects(engine: Engine, otype: ObjectType) -> tuple[ObjectRef, ...]:
-    """The objects of a type. ``Engine.objects`` lists no staging areas (the
-    pool serves statistics on them all the same): they come from the
-    configuration."""
-    if otype is ObjectType.StagingArea:
-        return tuple(
-            ObjectRef(area.tenant, otype, area.name) for area in engine.config.staging_areas
-        )
-    return engine.objects(otype)
-
-
 def _open_library(
     engine: Engine, profile: StatisticsProfile, profiles: tuple[str, ...], mode: str
 ) -> dict[str, int]:
@@ -134,7 +123,7 @@ def _open_library(
         for otype in OBJECT_TYPES:
             if otype not in stat_type.objects:
                 continue
-            for ref in objects(engine, otype):
+            for ref in engine.objects(otype):
                 for prof in profiles:
                     engine.open_statistic(
                         "bench",

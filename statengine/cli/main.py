@@ -76,7 +76,7 @@ from statengine.config import Config, load_config, load_packaged, packaged_confi
 from statengine.core.actions import Action, ActionKind
 from statengine.core.engine import Engine
 from statengine.core.events import Event, to_record
-from statengine.core.objects import ObjectType
+from statengine.core.objects import ObjectRef, ObjectType
 from statengine.core.status import Status
 from statengine.errors import BadEventError, ConfigError, InternalError, StatEngineError
 from statengine.streams import StreamReader, read_stream
@@ -520,9 +520,7 @@ def _gather(engine: Engine, summary: ReplaySummary) -> ReplayReport:
         )
     # the backlog is the engine's (open InteractionWaiting actions of the
     # area), not a tally of this run's actions: a restored engine knows what
-    # waited before. Engine.current_state does not resolve staging areas, so
-    # the model is read (a read-only use of Engine.model).
-    staging = engine.model.staging
+    # waited before
     in_backlog = ActionKind.InteractionWaiting
     areas = tuple(
         StagingAreaRow(
@@ -531,11 +529,9 @@ def _gather(engine: Engine, summary: ReplaySummary) -> ReplayReport:
             media=area.media,
             backlog=sum(
                 1
-                for a in (
-                    staging[(area.tenant, area.name)].open.values()
-                    if (area.tenant, area.name) in staging
-                    else ()
-                )
+                for a in engine.current_state(
+                    ObjectRef(area.tenant, ObjectType.StagingArea, area.name)
+                ).actions
                 if a.kind is in_backlog
             ),
         )
