@@ -47,6 +47,7 @@ from simulators.workload import (
     OutboundSpec,
     ShiftPlan,
     VoiceWorkload,
+    skill_qualifies,
 )
 from statengine.config import Config
 from statengine.core.actions import ActionKind
@@ -110,10 +111,7 @@ class MediaSpec:
     patience: Distribution | None
 
     def qualifies(self, skills: Mapping[str, int]) -> bool:
-        if self.skill is None:
-            return True
-        level = skills.get(self.skill)
-        return level is not None and level >= self.min_level
+        return skill_qualifies(self.skill, self.min_level, skills)
 
 
 @attrs.frozen(kw_only=True)

@@ -392,6 +392,15 @@ class CallHandling:
         return handling
 
 
+def skill_qualifies(skill: str | None, min_level: int, skills: Mapping[str, int]) -> bool:
+    """Whether an agent with ``skills`` may serve what needs ``skill`` at
+    ``min_level`` (no skill: everyone may)."""
+    if skill is None:
+        return True
+    level = skills.get(skill)
+    return level is not None and level >= min_level
+
+
 @attrs.frozen(kw_only=True)
 class QueueSpec:
     """An ACD queue of ``[simulation.queues]``: who may serve it and how."""
@@ -405,10 +414,7 @@ class QueueSpec:
     handling: CallHandling
 
     def qualifies(self, skills: Mapping[str, int]) -> bool:
-        if self.skill is None:
-            return True
-        level = skills.get(self.skill)
-        return level is not None and level >= self.min_level
+        return skill_qualifies(self.skill, self.min_level, skills)
 
 
 # --------------------------------------------------------------------------
