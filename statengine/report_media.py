@@ -30,10 +30,11 @@ from datetime import tzinfo
 from typing import Any, Final, Protocol
 
 from statengine.core.engine import Engine, FeedResult
-from statengine.core.notify import NotificationSettings, NotifyMode, Reason
+from statengine.core.notify import Reason
 from statengine.core.objects import ObjectRef, ObjectType
 from statengine.core.stattypes import StatType
 from statengine.report import (
+    _RESET_ONLY,
     INTERVAL_MS,
     INTERVAL_PROFILE,
     ReportCollector,
@@ -65,7 +66,6 @@ _MEDIA_STATS: Final[Mapping[str, tuple[str, str, bool]]] = {
 #: the measures of a staging-area interval, in report order
 MEDIA_MEASURES: Final = tuple(_MEDIA_STATS)
 _COUNTS: Final = ("entered", "distributed", "accepted", "abandoned", "completed")
-_RESET_ONLY: Final = NotificationSettings(mode=NotifyMode.RESET)
 
 
 class _Interaction(Protocol):

@@ -852,6 +852,21 @@ def _table(title: str | None) -> Table:
 _Pairs = dict[str, tuple[Text, Text]]
 
 
+def _waiting(count: int, longest: float) -> list[Cell]:
+    """The "now" cells of a queue or staging area: how many wait, the longest wait."""
+    return [
+        Text(format_count(count), style="bold" if count else "dim"),
+        Text(format_duration(longest)) if count else _blank(),
+    ]
+
+
+def _pairs(
+    keys: Iterable[tuple[str, Any]], cell: Any, interval: Any, day: Any, *args: Any
+) -> _Pairs:
+    """Each period column's (interval, day) cells."""
+    return {key: (cell(key, interval, *args), cell(key, day, *args)) for key, _ in keys}
+
+
 def _pair(a: Text, b: Text, wa: int, wb: int) -> Text:
     """Two right-aligned cells in one: ``a`` in ``wa`` characters, a space, ``b`` in ``wb``."""
     return Text.assemble(" " * (wa - a.cell_len), a, " " * (wb - b.cell_len + 1), b)
@@ -973,19 +988,8 @@ def _queues_table(values: WallboardValues, target: float, alarm: float, tenants:
     rows: list[tuple[list[Cell], _Pairs]] = []
     for q in values.queues:
         suffix = " (RP)" if q.ref.type is ObjectType.RoutePoint else ""
-        lead: list[Cell] = [
-            _label(q.ref, tenants, suffix),
-            Text(format_count(q.waiting), style="bold" if q.waiting else "dim"),
-            Text(format_duration(q.longest_wait)) if q.waiting else _blank(),
-        ]
-        pairs = {
-            key: (
-                _queue_cell(key, q.interval, target, alarm),
-                _queue_cell(key, q.day, target, alarm),
-            )
-            for key, _ in _QUEUE_KEYS
-        }
-        rows.append((lead, pairs))
+        lead: list[Cell] = [_label(q.ref, tenants, suffix), *_waiting(q.waiting, q.longest_wait)]
+        rows.append((lead, _pairs(_QUEUE_KEYS, _queue_cell, q.interval, q.day, target, alarm)))
     head: tuple[tuple[str, JustifyMethod], ...] = (
         ("queue", "left"),
         ("calls\nwaiting", "right"),
@@ -1049,20 +1053,8 @@ def _areas_table(values: WallboardValues, target: float, alarm: float, tenants: 
         )
     rows: list[tuple[list[Cell], _Pairs]] = []
     for a in values.staging_areas:
-        lead: list[Cell] = [
-            _label(a.ref, tenants),
-            a.media,
-            Text(format_count(a.backlog), style="bold" if a.backlog else "dim"),
-            Text(format_duration(a.longest_wait)) if a.backlog else _blank(),
-        ]
-        pairs = {
-            key: (
-                _area_cell(key, a.interval, target, alarm),
-                _area_cell(key, a.day, target, alarm),
-            )
-            for key, _ in keys
-        }
-        rows.append((lead, pairs))
+        lead: list[Cell] = [_label(a.ref, tenants), a.media, *_waiting(a.backlog, a.longest_wait)]
+        rows.append((lead, _pairs(keys, _area_cell, a.interval, a.day, target, alarm)))
     head: tuple[tuple[str, JustifyMethod], ...] = (
         ("staging area", "left"),
         ("media", "left"),
