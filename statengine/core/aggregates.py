@@ -7,7 +7,10 @@ update (or O(log n) where an order is needed), whatever the number of items:
 * :class:`ActionAggregate` follows the actions of one mask in one scope
   (Subject DNAction);
 * :class:`StatusAggregate` follows the status segments of the members of one
-  scope (status subjects).
+  scope (status subjects);
+* :class:`StatusCounters` keeps the same sums per status for one scope, shared
+  by every statistic of that scope and time profile whose category is a sum
+  over the statuses of its mask (read through a :class:`MaskView`).
 
 Both keep the historical part (reset at each interval boundary) apart from the
 current part (items open now). Time is integer milliseconds throughout; the
@@ -27,7 +30,7 @@ from sortedcontainers import SortedList
 
 from statengine.core.actions import ACTION_CLASS, Action, ActionClass
 
-__all__ = ["ActionAggregate", "StatusAggregate"]
+__all__ = ["ActionAggregate", "MaskView", "StatusAggregate", "StatusCounters"]
 
 _DURABLE = ActionClass.DURABLE
 _MOMENTARY = ActionClass.MOMENTARY
@@ -466,3 +469,150 @@ class StatusAggregate:
             return 0
         assert self.sinces is not None
         return now - int(self.sinces[-1])
+
+
+class StatusSums:
+    """The running sums of one status in :class:`StatusCounters` (the
+    fields of :class:`StatusAggregate` that add up over statuses)."""
+
+    __slots__ = ("adj_n", "adj_t", "closed", "count", "cur_sum", "eff_sum", "n")
+
+    def __init__(self) -> None:
+        self.n = 0  # segments in the interval (those in progress at its start included)
+        self.closed = 0  # time of the segments closed in it, clipped to it
+        self.adj_n = 0
+        self.adj_t = 0  # whole durations of the segments closed in it
+        self.count = 0  # members in this status now
+        self.eff_sum = 0  # sum of max(segment start, interval start) over them
+        self.cur_sum = 0  # sum of their status-since times
+
+
+class StatusCounters:
+    """Per-status running sums over the members of one scope.
+
+    Most status statistics (TotalTime, TotalNumber, CurrentNumber,
+    CurrentTime and the ratios of those) read a sum over the statuses of
+    their mask, because a segment is a stay in *one* status. Keeping the sums
+    per status lets every such statistic of a scope share one instance, so a
+    status change costs one update however many stat types are open on the
+    scope: the cost of an event stops growing with the stat type library.
+
+    Sharing is exact only between statistics that saw the same history: the
+    pool shares an instance among statistics of one object, subject, reset
+    schedule and open time.
+    """
+
+    __slots__ = ("interval_start", "members", "opened", "sums")
+
+    def __init__(self, opened: int) -> None:
+        self.opened = opened
+        self.interval_start = opened
+        #: tracked member -> (its status's sums, status, segment start, since)
+        self.members: dict[Hashable, tuple[StatusSums, Any, int, int]] = {}
+        self.sums: dict[Any, StatusSums] = {}
+
+    def _open(self, member: Hashable, status: Any, seg_start: int, since: int) -> None:
+        sums = self.sums.get(status)
+        if sums is None:
+            sums = self.sums[status] = StatusSums()
+        sums.n += 1
+        sums.count += 1
+        sums.eff_sum += max(seg_start, self.interval_start)
+        sums.cur_sum += since
+        self.members[member] = (sums, status, seg_start, since)
+
+    def _close(self, entry: tuple[StatusSums, Any, int, int], t: int) -> None:
+        sums, _, seg_start, since = entry
+        start = self.interval_start
+        eff = seg_start if seg_start > start else start
+        if t == start and seg_start < t:
+            sums.n -= 1  # it ended exactly at S: not in progress at S after all
+        sums.count -= 1
+        sums.eff_sum -= eff
+        sums.cur_sum -= since
+        sums.closed += t - eff
+        sums.adj_n += 1
+        sums.adj_t += t - seg_start
+
+    def track(self, member: Hashable, status: Any, since: int, t: int, action: Any = None) -> None:
+        """Start following ``member`` at ``t`` (idempotent: statistics share it)."""
+        if member not in self.members:
+            self._open(member, status, max(since, t), since)
+
+    def untrack(self, member: Hashable, t: int) -> None:
+        entry = self.members.pop(member, None)
+        if entry is not None:
+            self._close(entry, t)
+
+    def change(self, member: Hashable, old: Any, new: Any, t: int, action: Any = None) -> bool:
+        entry = self.members.get(member)
+        if entry is None or entry[1] is new:
+            return False
+        self._close(entry, t)
+        self._open(member, new, t, t)
+        return True
+
+    def reset(self, at: int) -> None:
+        """A Growing interval ends at ``at``. Every statistic sharing the
+        instance asks at the same instant: only the first one resets."""
+        if at <= self.interval_start:
+            return
+        self.interval_start = at
+        for sums in self.sums.values():
+            sums.n = sums.count
+            sums.closed = sums.adj_n = sums.adj_t = 0
+            sums.eff_sum = sums.count * at
+
+
+class MaskView:
+    """A statistic's reading of :class:`StatusCounters`: the sums over its
+    mask's statuses, with the read interface of :class:`StatusAggregate`."""
+
+    __slots__ = ("counters", "mask", "statuses")
+
+    #: what the pool and the categories look for on an aggregate
+    counter = None
+    filter = None
+    time_range = None
+
+    def __init__(self, counters: StatusCounters, mask: Any) -> None:
+        self.counters = counters
+        self.mask = mask
+        self.statuses = tuple(sorted(mask.statuses, key=lambda s: s.value))
+
+    def _parts(self) -> list[StatusSums]:
+        sums = self.counters.sums
+        return [p for s in self.statuses if (p := sums.get(s)) is not None]
+
+    @property
+    def opened(self) -> int:
+        return self.counters.opened
+
+    @property
+    def interval_start(self) -> int:
+        return self.counters.interval_start
+
+    @property
+    def n(self) -> int:
+        return sum(p.n for p in self._parts())
+
+    @property
+    def adj_n(self) -> int:
+        return sum(p.adj_n for p in self._parts())
+
+    @property
+    def adj_t(self) -> int:
+        return sum(p.adj_t for p in self._parts())
+
+    def number(self) -> int:
+        """Members in a mask status now (CurrentNumber)."""
+        return sum(p.count for p in self._parts())
+
+    def total_time(self, now: int) -> int:
+        return sum(p.closed + p.count * now - p.eff_sum for p in self._parts())
+
+    def current_time(self, now: int) -> int:
+        return sum(p.count * now - p.cur_sum for p in self._parts())
+
+    def reset(self, at: int) -> None:
+        self.counters.reset(at)

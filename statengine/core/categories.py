@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from statengine.core.aggregates import ActionAggregate, StatusAggregate
+from statengine.core.aggregates import ActionAggregate, MaskView, StatusAggregate
 from statengine.core.objects import ObjectRef
 from statengine.core.stattypes import Category, StatType, Subject, TimeRange
 
@@ -31,6 +31,7 @@ __all__ = [
     "COUNTING",
     "EXTRA_MASKS",
     "ORDERED",
+    "SUMMED",
     "VALUE",
     "StatKey",
     "Statistic",
@@ -42,6 +43,30 @@ C = Category
 
 #: Categories that need the open items sorted by start.
 ORDERED: frozenset[Category] = frozenset({C.CurrentMaxTime, C.CurrentMinTime, C.MaxTime})
+
+#: Status categories whose value is a sum over the statuses of the mask (a
+#: segment is a stay in one status), so that they can read shared per-status
+#: sums (:class:`~statengine.core.aggregates.StatusCounters`).
+SUMMED: frozenset[Category] = frozenset(
+    {
+        C.TotalNumber,
+        C.TotalTime,
+        C.TotalAdjustedNumber,
+        C.TotalAdjustedTime,
+        C.AverageTime,
+        C.CurrentNumber,
+        C.CurrentTime,
+        C.CurrentAverageTime,
+        C.ElapsedTimePercentage,
+        C.RelativeTimePercentage,
+        C.RelativeNumberPercentage,
+        C.RelativeNumber,
+        C.AverageNumberPerRelativeHour,
+        C.TotalNumberPerSecond,
+        C.CurrentRelativeNumberPercentage,
+        C.CurrentRelativeTimePercentage,
+    }
+)
 
 #: Categories that follow the number of open items over time.
 COUNTING: frozenset[Category] = frozenset(
@@ -105,17 +130,26 @@ def _ratio(num: float, den: float, scale: float = 100.0) -> float:
     return scale * num / den if den > 0 else 0.0
 
 
+#: what reads status segments (the others follow actions)
+_STATUS_READS = (StatusAggregate, MaskView)
+
+
 def _total_time(agg: Any, now: int) -> int:
-    return agg.total_time(now) if isinstance(agg, StatusAggregate) else agg.t_clip
+    return agg.total_time(now) if isinstance(agg, _STATUS_READS) else agg.t_clip
 
 
 def _completed(agg: Any) -> int:
-    return agg.adj_n if isinstance(agg, StatusAggregate) else agg.done_n
+    return agg.adj_n if isinstance(agg, _STATUS_READS) else agg.done_n
+
+
+def _number(agg: Any) -> int:
+    """Items (or members in a mask status) open now."""
+    return agg.number() if type(agg) is MaskView else len(agg.open)
 
 
 def _avg_time(st: Statistic, now: int) -> float:
     m = st.hist(now)
-    if isinstance(m, StatusAggregate):
+    if isinstance(m, _STATUS_READS):
         return _s(m.total_time(now)) / m.n if m.n else 0.0
     return _s(m.adj_t) / m.done_n if m.done_n else 0.0
 
@@ -143,8 +177,8 @@ def _elapsed(st: Statistic, now: int) -> float:
 
 
 def _current_avg(st: Statistic, now: int) -> float:
-    m = st.main
-    return _s(m.current_time(now)) / len(m.open) if m.open else 0.0
+    n = _number(st.main)
+    return _s(st.main.current_time(now)) / n if n else 0.0
 
 
 def _averages(st: Statistic, now: int) -> tuple[float, float]:
@@ -159,7 +193,7 @@ def _current_in_range(st: Statistic, now: int) -> int:
 
 
 def _current_in_range_pct(st: Statistic, now: int) -> float:
-    den = len(st.rel.open) if st.rel is not None else len(st.main.open)
+    den = _number(st.rel) if st.rel is not None else _number(st.main)
     return _ratio(_current_in_range(st, now), den)
 
 
@@ -193,7 +227,7 @@ VALUE: Mapping[Category, Callable[[Statistic, int], Value]] = {
     C.AverageTime: _avg_time,
     C.MaxTime: _max_time,
     C.MinTime: lambda st, now: _s(st.hist(now).dmin),
-    C.CurrentNumber: lambda st, now: len(st.main.open),
+    C.CurrentNumber: lambda st, now: _number(st.main),
     C.CurrentTime: lambda st, now: _s(st.main.current_time(now)),
     C.CurrentMaxTime: lambda st, now: _s(st.main.current_max(now)),
     C.CurrentMinTime: lambda st, now: _s(st.main.current_min(now)),
@@ -219,7 +253,7 @@ VALUE: Mapping[Category, Callable[[Statistic, int], Value]] = {
     C.AverageOfCurrentTime: lambda st, now: _s(_averages(st, now)[1]),
     C.TotalNumberPerSecond: lambda st, now: _ratio(st.hist(now).n, _elapsed(st, now), 1.0),
     C.TotalContinuousNumber: lambda st, now: st.main.cont_n,
-    C.CurrentRelativeNumberPercentage: lambda st, now: _ratio(len(st.main.open), len(st.rel.open)),
+    C.CurrentRelativeNumberPercentage: lambda st, now: _ratio(_number(st.main), _number(st.rel)),
     C.CurrentRelativeTimePercentage: lambda st, now: _ratio(
         st.main.current_time(now), st.rel.current_time(now)
     ),

@@ -18,7 +18,12 @@ touches, not to the pool:
   aggregates took its start, so its end reaches the same ones even if the
   agent left a group meanwhile;
 * statuses: ``member -> status aggregates`` following that member;
-* group membership: ``group -> status aggregates`` of statistics on it.
+* group membership: ``group -> status aggregates`` of statistics on it;
+* shared per-status sums (:class:`StatusCounters`): ``member -> sums``
+  following it, ``group -> sums`` of statistics on it. The status
+  statistics of the categories in ``SUMMED`` on one object, subject, reset
+  schedule and open time share one, so that a status change costs one update
+  per scope and profile, not one per stat type.
 """
 
 from __future__ import annotations
@@ -34,11 +39,12 @@ import attrs
 from sortedcontainers import SortedList
 
 from statengine.core.actions import ACTION_CLASS, Action, ActionClass, ActionKind
-from statengine.core.aggregates import ActionAggregate, StatusAggregate
+from statengine.core.aggregates import ActionAggregate, MaskView, StatusAggregate, StatusCounters
 from statengine.core.categories import (
     COUNTING,
     EXTRA_MASKS,
     ORDERED,
+    SUMMED,
     Statistic,
     StatKey,
     Term,
@@ -96,6 +102,7 @@ _WIDE_TYPES = frozenset({_T.Switch, _T.Tenant})
 _AGENT_DEVICES = frozenset({_T.RegDN, _T.MediaChannel})
 
 Value = int | float
+_UNKNOWN = object()
 OpenKey = tuple[ObjectRef, ActionKind, str]
 
 
@@ -125,6 +132,30 @@ class _Entry:
     media: frozenset[str] | None
     #: actions must match it (statuses: the aggregate checks its own)
     filter: Filter | None = None
+
+
+@attrs.define(eq=False)
+class _Shared:
+    """Per-status sums in the pool, with the statistics that read them."""
+
+    key: tuple[Any, ...]
+    counters: StatusCounters
+    stats: list[Statistic] = attrs.field(factory=list)
+    #: status -> the statistics with changes-based subscriptions whose masks
+    #: hold it (built on first use, forgotten when those change)
+    watch: dict[Status, tuple[Statistic, ...]] | None = None
+
+    def watching(self) -> dict[Status, tuple[Statistic, ...]]:
+        """Build ``watch``: only changes-based subscriptions need to hear
+        of a change (``flush``), so the others cost nothing per event."""
+        watch: dict[Status, tuple[Statistic, ...]] = {}
+        for stat in self.stats:
+            if stat.changes_subscriptions:
+                statuses = {s for v in (stat.main, stat.rel) if v is not None for s in v.statuses}
+                for s in statuses:
+                    watch[s] = (*watch.get(s, ()), stat)
+        self.watch = watch
+        return watch
 
 
 @attrs.define(eq=False)
@@ -173,6 +204,14 @@ class Pool:
     _wide: dict[Statistic, None] = attrs.field(factory=dict)
     _seq: Iterator[int] = attrs.field(factory=itertools.count)
     _expired: int = 0
+    #: shared per-status sums by (object, subject, profile, zone, open time)
+    _counters: dict[tuple[Any, ...], _Shared] = attrs.field(factory=dict)
+    _member_counters: dict[ObjectRef, list[_Shared]] = attrs.field(factory=dict)
+    _group_counters: dict[ObjectRef, list[_Shared]] = attrs.field(factory=dict)
+    _shared_of: dict[StatusCounters, _Shared] = attrs.field(factory=dict)
+    _next_resets: dict[tuple[TimeProfile, tzinfo, int], int | None] = attrs.field(factory=dict)
+    #: whether SUMMED status statistics read shared per-status sums
+    share_sums: bool = False
 
     # ------------------------------------------------------------------
     # Subscriptions
@@ -257,6 +296,7 @@ class Pool:
         stat.subscriptions.append(sub)
         if settings.mode is NotifyMode.CHANGES:
             stat.changes_subscriptions += 1
+            self._watch_changed(stat)
         self._requested(stat, now)
         if settings.mode is NotifyMode.PERIODICAL:
             sub.next_send = now + round(settings.frequency * 1000)
@@ -278,6 +318,7 @@ class Pool:
         stat.subscriptions.remove(sub)
         if sub.settings.mode is NotifyMode.CHANGES:
             stat.changes_subscriptions -= 1
+            self._watch_changed(stat)
         self._ticking.pop(sub, None)
         self._requested(stat, now)
 
@@ -437,6 +478,14 @@ class Pool:
             )
 
         rel = st_type.rel_mask if st_type.rel_mask and cat in REL_MASK_CATEGORIES else None
+        shared: _Shared | None = None
+        if self.share_sums and status and cat in SUMMED and not windowed and flt is None:
+            shared = self._shared(obj, st_type.subject, profile, tz, now)
+            main: Any = MaskView(shared.counters, st_type.main_mask)
+            rel_agg: Any = MaskView(shared.counters, rel) if rel is not None else None
+        else:
+            main = aggregate(st_type.main_mask, rng, cat, True)
+            rel_agg = aggregate(rel, None, cat, False) if rel is not None else None
         stat = Statistic(
             key=key,
             object=obj,
@@ -446,19 +495,22 @@ class Pool:
             time_range=rng,
             time_range2=rng2,
             opened=now,
-            main=aggregate(st_type.main_mask, rng, cat, True),
-            rel=aggregate(rel, None, cat, False) if rel is not None else None,
+            main=main,
+            rel=rel_agg,
             time_varying=time_varying(cat, st_type.subject),
         )
+        if shared is not None:
+            shared.stats.append(stat)
+            shared.watch = None
         parts: list[tuple[Any, Mask, Filter | None]] = []
         if cat in STATE_CATEGORIES:
             reasons = cat is Category.CurrentStateReasons
             target = self._runtime(obj)
             stat.state = lambda t: _strip_reasons(state_tree(target, t), keep=reasons)
             stat.valid = True
-        else:
+        elif shared is None:
             parts.append((stat.main, st_type.main_mask, flt))
-        if stat.rel is not None and rel is not None:
+        if stat.rel is not None and rel is not None and shared is None:
             parts.append((stat.rel, rel, None))
         for role, text in EXTRA_MASKS.get(cat, {}).items():
             mask = Mask.parse(text, Subject.DNAction)
@@ -497,7 +549,7 @@ class Pool:
         if profile.kind is ProfileKind.SinceLogin:
             self._since_login.setdefault(obj, []).append(stat)
         else:
-            next_reset = profile.next_reset(now, tz)
+            next_reset = self._next_reset(profile, now, tz)
             if next_reset is not None:
                 stat.next_reset = next_reset
                 heapq.heappush(self._resets, (next_reset, next(self._seq), stat))
@@ -505,6 +557,36 @@ class Pool:
             stat.valid = self._valid(stat)
             self._index_validity(stat)
         return stat
+
+    def _shared(
+        self, obj: ObjectRef, subject: Subject, profile: TimeProfile, tz: tzinfo, now: int
+    ) -> _Shared:
+        """The per-status sums of ``obj``'s members for statistics opened
+        now on that reset schedule: found, or created and routed."""
+        key = (obj, subject, profile.canonical(), tz, now)
+        shared = self._counters.get(key)
+        if shared is not None:
+            return shared
+        counters = StatusCounters(now)
+        shared = self._counters[key] = _Shared(key=key, counters=counters)
+        self._shared_of[counters] = shared
+        for member in self._status_members(obj, subject):
+            counters.track(member.ref, member.status, member.since, now)
+            self._member_counters.setdefault(member.ref, []).append(shared)
+        if obj.type in (_T.GroupAgents, _T.GroupPlaces) and subject is not Subject.DNStatus:
+            self._group_counters.setdefault(obj, []).append(shared)
+        return shared
+
+    def _watch_changed(self, stat: Statistic) -> None:
+        if type(stat.main) is MaskView:
+            self._shared_of[stat.main.counters].watch = None
+
+    def _unroute_counters(self, member: Any, shared: _Shared) -> None:
+        lst = self._member_counters.get(member)
+        if lst is not None and shared in lst:
+            lst.remove(shared)
+            if not lst:
+                del self._member_counters[member]
 
     def _index_validity(self, stat: Statistic) -> None:
         self._by_object.setdefault(stat.object, []).append(stat)
@@ -668,21 +750,32 @@ class Pool:
                         self._reset(stat, change.time)
         for mc in memberships:
             if not mc.joined:
-                entries = self._by_group.get(mc.group)
-                if entries:
-                    self._membership(mc, entries)
+                self._membership(mc)
         if self._by_target:
             for action in actions:
                 self._action(action)
-        if self._by_member:
+        counters = self._member_counters
+        if self._by_member or counters:
             dirty = self._dirty
             by_member = self._by_member
             by_status = self._by_member_status
             for change in changes:
                 old, new = change.old, change.new
                 ref = change.ref
-                if old is new and ref not in self._filtered:
-                    continue  # only the defining action changed: filters care
+                if old is new:
+                    if ref not in self._filtered:
+                        continue  # only the defining action changed: filters care
+                elif counters:
+                    shared = counters.get(ref)
+                    if shared:
+                        for sh in shared:
+                            if sh.counters.change(ref, old, new, change.time):
+                                watch = sh.watch if sh.watch is not None else sh.watching()
+                                if watch:
+                                    for stat in watch.get(old, ()):
+                                        dirty[stat] = None
+                                    for stat in watch.get(new, ()):
+                                        dirty[stat] = None
                 index = by_status.get(ref)
                 if index is None:
                     entries = by_member.get(ref)
@@ -700,9 +793,7 @@ class Pool:
                             dirty[entry.stat] = None
         for mc in memberships:
             if mc.joined:
-                entries = self._by_group.get(mc.group)
-                if entries:
-                    self._membership(mc, entries)
+                self._membership(mc)
 
     def _scope_changed(self, memberships: Iterable[MembershipChange]) -> None:
         """Note the objects whose validity the last event may have changed.
@@ -745,14 +836,28 @@ class Pool:
         for mc in memberships:
             objects[mc.group] = None
 
-    def _membership(self, mc: MembershipChange, entries: list[_Entry]) -> None:
+    def _membership(self, mc: MembershipChange) -> None:
+        entries = self._by_group.get(mc.group)
+        shared = self._group_counters.get(mc.group)
+        if not (entries or shared):
+            return
         m = self.model
         member: Any = (
             m.agents.get((mc.member.tenant, mc.member.id))
             if mc.member.type is _T.Agent
             else m.places.get((mc.member.tenant, mc.member.id))
         )
-        for entry in entries:
+        for sh in shared or ():
+            if mc.joined and member is not None:
+                sh.counters.track(mc.member, member.status, member.since, mc.time)
+                self._member_counters.setdefault(mc.member, []).append(sh)
+            else:
+                sh.counters.untrack(mc.member, mc.time)
+                self._unroute_counters(mc.member, sh)
+            for stat in sh.stats:
+                if stat.changes_subscriptions:
+                    self._dirty[stat] = None
+        for entry in entries or ():
             if mc.joined and member is not None:
                 entry.agg.track(
                     mc.member, member.status, member.since, mc.time, member.status_action
@@ -937,10 +1042,22 @@ class Pool:
         stat.reset(at)
         if stat.changes_subscriptions:
             self._notify_changes(stat, at)
-        nxt = stat.profile.next_reset(at, stat.tz)
+        nxt = self._next_reset(stat.profile, at, stat.tz)
         stat.next_reset = nxt
         if nxt is not None:
             heapq.heappush(self._resets, (nxt, next(self._seq), stat))
+
+    def _next_reset(self, profile: TimeProfile, at: int, tz: tzinfo) -> int | None:
+        """``profile.next_reset``, remembered: a boundary resets thousands of
+        statistics of the same profile at once, and working out the next one
+        costs time-zone arithmetic."""
+        key = (profile, tz, at)
+        found = self._next_resets.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            if len(self._next_resets) > 4096:
+                self._next_resets.clear()
+            found = self._next_resets[key] = profile.next_reset(at, tz)
+        return found  # type: ignore[return-value]
 
     def _drop(self, stat: Statistic) -> None:
         """Forget a statistic whose keep period has passed."""
@@ -958,6 +1075,19 @@ class Pool:
             if not logins:
                 del self._since_login[stat.object]
         self._by_member_status.clear()
+        if type(stat.main) is MaskView:
+            shared = self._shared_of[stat.main.counters]
+            shared.stats.remove(stat)
+            shared.watch = None
+            if not shared.stats:  # the last statistic reading them
+                del self._counters[shared.key], self._shared_of[shared.counters]
+                for member in list(shared.counters.members):
+                    self._unroute_counters(member, shared)
+                groups = self._group_counters.get(stat.object)
+                if groups is not None and shared in groups:
+                    groups.remove(shared)
+                    if not groups:
+                        del self._group_counters[stat.object]
         for agg in stat.aggregates:
             for index in (self._by_member, self._by_group):
                 for ref in list(index):
@@ -985,9 +1115,16 @@ class Pool:
 
     def statistics(self) -> PoolStatistics:
         size = 0
-        n_aggs = 0
+        n_aggs = len(self._counters)
+        for shared in self._counters.values():
+            counters = shared.counters
+            size += sys.getsizeof(counters) + sys.getsizeof(counters.members)
+            size += sum(sys.getsizeof(p) for p in counters.sums.values())
         for stat in self.stats.values():
             for agg in stat.aggregates:
+                if type(agg) is MaskView:
+                    size += sys.getsizeof(agg)
+                    continue
                 n_aggs += 1
                 size += sys.getsizeof(agg) + sys.getsizeof(agg.open)
         return PoolStatistics(

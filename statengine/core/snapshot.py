@@ -1359,7 +1359,8 @@ _KNOWN_FIELDS: dict[type, frozenset[str]] = {
         "subscriptions out _by_target _open_routes _by_member _by_member_status _by_group "
         "_static_targets "
         "_resets _periodic _ticking _next_tick _expiry _expiry_entry _dirty _filtered "
-        "_since_login _validity_dirty _validity_objects _by_object _wide _seq _expired",
+        "_since_login _validity_dirty _validity_objects _by_object _wide _seq _expired "
+        "_counters _member_counters _group_counters _shared_of _next_resets share_sums",
         _Entry: "agg stat media filter",
         Statistic: "key object stat_type profile tz time_range time_range2 opened main rel extra "
         "formula terms state next_reset last_requested subscriptions changes_subscriptions "
@@ -1577,6 +1578,8 @@ def _stat_filter(stat: Statistic, entries: Mapping[int, _Entry]) -> Filter | Non
 
 
 def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
+    if pool._counters:
+        raise InternalError("shared per-status sums (Pool.share_sums) are not saved yet")
     po = _PoolOut(out, pool)
     entries = _entries_of(pool)
     stats = list(pool.stats.values())
