@@ -746,8 +746,7 @@ class Pool:
             # event's actions, which belong to the new interval (§2.5)
             for change in changes:
                 if change.old is Status.LoggedOut and change.ref in self._since_login:
-                    for stat in self._since_login[change.ref]:
-                        self._reset(stat, change.time)
+                    self._reset_all(self._since_login[change.ref], change.time)
         for mc in memberships:
             if not mc.joined:
                 self._membership(mc)
@@ -1005,10 +1004,13 @@ class Pool:
     def run_due(self, t: int) -> None:
         """Do everything due at exactly ``t`` (the caller steps through times)."""
         while self._resets and self._resets[0][0] <= t:
-            at, _, stat = heapq.heappop(self._resets)
-            if self.stats.get(stat.key) is not stat or stat.next_reset != at:
-                continue
-            self._reset(stat, at)
+            at = self._resets[0][0]
+            due = []
+            while self._resets and self._resets[0][0] == at:
+                _, _, stat = heapq.heappop(self._resets)
+                if self.stats.get(stat.key) is stat and stat.next_reset == at:
+                    due.append(stat)
+            self._reset_all(due, at)
         while self._periodic and self._periodic[0][0] <= t:
             at, _, sub = heapq.heappop(self._periodic)
             if self.subscriptions.get((sub.subscriber, sub.ref_id)) is not sub:
@@ -1032,12 +1034,20 @@ class Pool:
                 self.out.append(sub.notification(value, t, Reason.CHANGED))
         self._next_tick = t + self.granularity
 
-    def _reset(self, stat: Statistic, at: int) -> None:
-        final: Value | None = None
+    def _reset_all(self, stats: list[Statistic], at: int) -> None:
+        """Reset statistics due at the same instant. The final values come
+        first: statistics sharing per-status sums reset them together."""
+        finals = {
+            stat: stat.value(at)
+            for stat in stats
+            if any(sub.settings.mode is NotifyMode.RESET for sub in stat.subscriptions)
+        }
+        for stat in stats:
+            self._reset(stat, at, finals.get(stat, 0))
+
+    def _reset(self, stat: Statistic, at: int, final: Value) -> None:
         for sub in stat.subscriptions:
             if sub.settings.mode is NotifyMode.RESET:
-                if final is None:
-                    final = stat.value(at)
                 self.out.append(sub.notification(final, at, Reason.RESET))
         stat.reset(at)
         if stat.changes_subscriptions:

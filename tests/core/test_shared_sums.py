@@ -1,0 +1,245 @@
+"""Shared per-status sums (``Pool.share_sums``) give exactly the values and
+notifications of one aggregate per statistic."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from statengine import Engine, ObjectType
+from statengine.config import _library
+from statengine.core.aggregates import MaskView, StatusAggregate, StatusCounters
+from statengine.core.categories import SUMMED
+from statengine.core.engine import StatisticsProfile
+from statengine.core.notify import NotificationSettings, NotifyMode
+from statengine.core.stattypes import Mask, Subject
+from statengine.core.status import Status
+from statengine.testing import StreamProfile, generate_stream, make_center
+
+_AGENT_SCOPES = ["Agent", "Place", "GroupAgents", "GroupPlaces"]
+_WORK = "*,~LoggedOut,~NotMonitored"
+#: summed categories the library does not use, on every status subject
+EXTRA: dict[str, dict[str, Any]] = {
+    "X_Ready_Pct": {
+        "Category": "RelativeTimePercentage",
+        "Subject": "AgentStatus",
+        "MainMask": "WaitForNextCall",
+        "RelMask": _WORK,
+    },
+    "X_Busy_Now_Pct": {
+        "Category": "CurrentRelativeNumberPercentage",
+        "Subject": "AgentStatus",
+        "MainMask": "CallInbound,CallOutbound,CallInternal,CallConsult",
+        "RelMask": _WORK,
+    },
+    "X_Talk_Busy_Pct": {
+        "Category": "CurrentRelativeTimePercentage",
+        "Subject": "AgentStatus",
+        "MainMask": "CallInbound",
+        "RelMask": "CallInbound,AfterCallWork,NotReadyForNextCall",
+    },
+    "X_Calls_Per_Hour": {
+        "Category": "AverageNumberPerRelativeHour",
+        "Subject": "AgentStatus",
+        "MainMask": "CallInbound",
+        "RelMask": _WORK,
+    },
+    "X_Ready_Number": {
+        "Category": "TotalNumber",
+        "Subject": "AgentStatus",
+        "MainMask": "WaitForNextCall",
+    },
+    "X_Ready_Adj": {
+        "Category": "TotalAdjustedTime",
+        "Subject": "AgentStatus",
+        "MainMask": "WaitForNextCall",
+    },
+    "X_Work_Adj_N": {
+        "Category": "TotalAdjustedNumber",
+        "Subject": "AgentStatus",
+        "MainMask": _WORK,
+    },
+    "X_NR_Avg": {
+        "Category": "AverageTime",
+        "Subject": "AgentStatus",
+        "MainMask": "NotReadyForNextCall",
+    },
+    "X_Talk_Avg_Now": {
+        "Category": "CurrentAverageTime",
+        "Subject": "AgentStatus",
+        "MainMask": "CallInbound,CallOutbound",
+    },
+    "X_Ready_Elapsed": {
+        "Category": "ElapsedTimePercentage",
+        "Subject": "AgentStatus",
+        "MainMask": "WaitForNextCall",
+    },
+    "X_Rings_Per_S": {
+        "Category": "TotalNumberPerSecond",
+        "Subject": "AgentStatus",
+        "MainMask": "CallRinging",
+    },
+    "X_Place_Talk": {
+        "Category": "TotalNumber",
+        "Subject": "PlaceStatus",
+        "MainMask": "CallInbound,CallOutbound,CallInternal",
+        "Objects": ["Place", "GroupPlaces"],
+    },
+    "X_DN_Busy": {
+        "Category": "TotalTime",
+        "Subject": "DNStatus",
+        "MainMask": "CallInbound,CallOutbound,CallInternal,CallOnHold",
+        "Objects": ["RegDN", "Place", "GroupPlaces"],
+    },
+}
+
+
+def _profile() -> StatisticsProfile:
+    sections = _library()
+    for name, spec in EXTRA.items():
+        sections["stattypes"][name] = {"Objects": _AGENT_SCOPES, **spec}
+    sections["time_profiles"]["Short,Growing"] = "0:00+0:05"
+    return StatisticsProfile.from_sections(sections)
+
+
+def _summed(profile: StatisticsProfile) -> list[Any]:
+    return [
+        t
+        for t in profile.stat_types.values()
+        if t.subject is not Subject.DNAction and t.category in SUMMED
+    ]
+
+
+def _open_batch(engines: list[Engine], batch: int, rnd: random.Random, types: list[Any]) -> None:
+    """Open the same random statistics on both engines."""
+    objects = [
+        ref
+        for ot in (
+            ObjectType.Agent,
+            ObjectType.Place,
+            ObjectType.GroupAgents,
+            ObjectType.GroupPlaces,
+            ObjectType.RegDN,
+        )
+        for ref in engines[0].objects(ot)
+    ]
+    for i in range(40):
+        stat_type = rnd.choice(types)
+        ref = rnd.choice([o for o in objects if o.type in stat_type.objects])
+        mode = rnd.choice([NotifyMode.CHANGES, NotifyMode.NONE, NotifyMode.RESET])
+        prof = rnd.choice(["Default", "CollectorDefault", "Short"])
+        for engine in engines:
+            engine.open_statistic(
+                "t",
+                (batch, i),
+                ref,
+                stat_type.name,
+                profile=prof,
+                notification=NotificationSettings(mode=mode),
+            )
+
+
+def _sorted(notifications: Any) -> list[Any]:
+    return sorted(notifications, key=lambda n: (n.ref_id, n.reason.value))
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), agents=st.integers(2, 6), queues=st.integers(1, 2))
+def test_shared_sums_equal_one_aggregate_per_statistic(seed: int, agents: int, queues: int) -> None:
+    center = make_center(agents=agents, queues=queues, group_size=3)
+    profile = _profile()
+    types = _summed(profile)
+    rnd = random.Random(seed)
+    stream = list(
+        generate_stream(
+            center,
+            seed=seed,
+            events=3000,
+            profile=StreamProfile(shift=1200.0, off_shift=300.0, outages_per_hour=2.0),
+        )
+    )
+    own = Engine(center, now=stream[0].time, profile=profile)
+    shared = Engine(center, now=stream[0].time, profile=profile)
+    shared._pool.share_sums = True
+    engines = [own, shared]
+    _open_batch(engines, 0, rnd, types)
+    cuts = sorted(rnd.sample(range(1, len(stream)), 3))
+    for n, event in enumerate(stream):
+        if n == cuts[0]:
+            _open_batch(engines, 1, rnd, types)  # later: other sums, some shared with batch 0
+        if n == cuts[1]:
+            for i in rnd.sample(range(40), 20):
+                for engine in engines:
+                    engine.close_statistic("t", (0, i))
+        if n == cuts[2]:
+            _open_batch(engines, 2, rnd, types)
+        a, b = own.feed(event), shared.feed(event)
+        # the same notifications; their order within one event may differ
+        assert _sorted(a.notifications) == _sorted(b.notifications), f"event {n}: {event}"
+    views = [s.main for s in shared._pool.stats.values() if type(s.main) is MaskView]
+    assert views, "no statistic read shared sums"
+    assert len({id(v.counters) for v in views}) < len(views), "nothing was shared"
+    for batch, i in [(b, i) for b in range(3) for i in range(40)]:
+        if ("t", (batch, i)) in own._pool.subscriptions:
+            assert own.peek("t", (batch, i)).value == shared.peek("t", (batch, i)).value
+
+
+# -- the sums against StatusAggregate, operation by operation -----------------------
+
+_STATUSES = [Status.WaitForNextCall, Status.CallInbound, Status.AfterCallWork, Status.LoggedOut]
+_MASKS = [
+    Mask(text="", subject=Subject.AgentStatus, statuses=frozenset(combo))
+    for r in (1, 2, 3)
+    for combo in itertools.combinations(_STATUSES, r)
+]
+_op = st.tuples(
+    st.sampled_from(["change", "track", "untrack", "reset"]),
+    st.integers(0, 2),  # member
+    st.sampled_from(_STATUSES),
+    st.integers(0, 3),  # time step: 0 makes instants coincide
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ops=st.lists(_op, max_size=40))
+def test_status_counters_read_like_a_status_aggregate_per_mask(ops: list[Any]) -> None:
+    """Same-instant closes, resets at a segment's start, re-tracking: every
+    read of every mask equals a StatusAggregate of that mask."""
+    t = 100
+    counters = StatusCounters(t)
+    aggs = [StatusAggregate(mask, t) for mask in _MASKS]
+    views = [MaskView(counters, mask) for mask in _MASKS]
+    status: dict[int, Status] = {}
+    since: dict[int, int] = {}
+    for kind, member, new, step in ops:
+        t += step
+        if kind == "reset":
+            counters.reset(t)
+            for agg in aggs:
+                agg.reset(t)
+        elif kind == "track" and member not in status:
+            status[member], since[member] = new, t - 5
+            counters.track(member, new, t - 5, t)
+            for agg in aggs:
+                agg.track(member, new, t - 5, t)
+        elif kind == "untrack" and member in status:
+            del status[member]
+            counters.untrack(member, t)
+            for agg in aggs:
+                agg.untrack(member, t)
+        elif kind == "change" and member in status and status[member] is not new:
+            old, status[member] = status[member], new
+            counters.change(member, old, new, t)
+            for agg in aggs:
+                agg.change(member, old, new, t)
+        now = t + 7
+        for agg, view in zip(aggs, views, strict=True):
+            assert (view.n, view.adj_n, view.adj_t) == (agg.n, agg.adj_n, agg.adj_t)
+            assert view.number() == len(agg.open)
+            assert view.total_time(now) == agg.total_time(now)
+            assert view.current_time(now) == agg.current_time(now)
+            assert view.interval_start == agg.interval_start
