@@ -169,13 +169,18 @@ class ActionAggregate:
 
     # -- updates -------------------------------------------------------------
 
+    # The updates below run a few times per event for every statistic an
+    # action reaches: plain ``if`` tests instead of calls to max() and to
+    # helpers are a measurable share of the engine's time (#6).
+
     def seed(self, key: Hashable, start: int, t: int | None = None) -> None:
         """An item already open when the statistic opens (not counted as started)."""
+        open_ = self.open
         if self.counter is not None:
-            self.counter.step(t if t is not None else start, len(self.open), self.cur_sum, +1)
-        if not self.open:
+            self.counter.step(t if t is not None else start, len(open_), self.cur_sum, +1)
+        if not open_:
             self.cont_n += 1
-        self.open[key] = start
+        open_[key] = start
         self.cur_sum += start
         if self.starts is not None:
             self.starts.add(start)
@@ -185,14 +190,22 @@ class ActionAggregate:
 
     def start(self, key: Hashable, start: int) -> None:
         self.n += 1
-        self.seed(key, start, start)
+        if self.counter is None and self.starts is None and self.conns is None:
+            open_ = self.open
+            if not open_:
+                self.cont_n += 1
+            open_[key] = start
+            self.cur_sum += start
+        else:
+            self.seed(key, start, start)
 
     def end(self, key: Hashable, start: int, end: int) -> None:
-        if key not in self.open:
+        open_ = self.open
+        if key not in open_:
             return
         if self.counter is not None:
-            self.counter.step(end, len(self.open), self.cur_sum, -1)
-        del self.open[key]
+            self.counter.step(end, len(open_), self.cur_sum, -1)
+        del open_[key]
         self.cur_sum -= start
         if self.starts is not None:
             self.starts.remove(start)
@@ -203,25 +216,33 @@ class ActionAggregate:
                 self.conns[conn] = left
             else:
                 del self.conns[conn]
-        self.t_clip += end - max(start, self.interval_start)
+        i = self.interval_start
+        self.t_clip += end - (start if start > i else i)
         self.adj_n += 1
-        self._completed(max(start, self.opened), end)
+        opened = self.opened
+        self._completed(start if start > opened else opened, end)
 
     def instant(self, action: Action) -> None:
         self.n += 1
         self.adj_n += 1
         if ACTION_CLASS[action.kind] is not _MOMENTARY:
-            start = max(action.start, self.opened)
-            self.t_clip += action.end - start  # type: ignore[operator]
-            self._completed(start, action.end)  # type: ignore[arg-type]
+            start, end = action.start, action.end
+            opened = self.opened
+            if start < opened:
+                start = opened
+            self.t_clip += end - start  # type: ignore[operator]
+            self._completed(start, end)  # type: ignore[arg-type]
 
     def _completed(self, start: int, end: int) -> None:
         d = end - start
         self.adj_t += d
         self.done_n += 1
-        if self.dmax is None or d > self.dmax:
+        dmax = self.dmax
+        if dmax is None:
+            self.dmax = self.dmin = d
+        elif d > dmax:
             self.dmax = d
-        if self.dmin is None or d < self.dmin:
+        elif d < self.dmin:  # type: ignore[operator]
             self.dmin = d
         if self.time_range is not None and _in_range(self.time_range, start, end):
             self.range_n += 1
@@ -549,7 +570,15 @@ class StatusCounters:
         if entry is None or entry[1] is new:
             return False
         self._close(entry, t)
-        self._open(member, new, t, t)
+        # _open(member, new, t, t) inlined: this runs for every status change
+        sums = self.sums.get(new)
+        if sums is None:
+            sums = self.sums[new] = StatusSums()
+        sums.n += 1
+        sums.count += 1
+        sums.eff_sum += t if t > self.interval_start else self.interval_start
+        sums.cur_sum += t
+        self.members[member] = (sums, new, t, t)
         return True
 
     def reset(self, at: int) -> None:
