@@ -994,12 +994,17 @@ class Pool:
 
     def next_due(self) -> int | None:
         """The earliest engine time at which the pool has work to do."""
-        due = [
-            self._resets[0][0] if self._resets else None,
-            self._periodic[0][0] if self._periodic else None,
-            self._expiry[0][0] + self.keep + 1 if self._expiry else None,
-        ]
-        return min((d for d in due if d is not None), default=None)
+        # asked before every event: no temporary list, no generator
+        due = self._resets[0][0] if self._resets else None
+        if self._periodic:
+            at = self._periodic[0][0]
+            if due is None or at < due:
+                due = at
+        if self._expiry:
+            at = self._expiry[0][0] + self.keep + 1
+            if due is None or at < due:
+                due = at
+        return due
 
     def run_due(self, t: int) -> None:
         """Do everything due at exactly ``t`` (the caller steps through times)."""
