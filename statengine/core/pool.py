@@ -204,12 +204,14 @@ class Pool:
     _wide: dict[Statistic, None] = attrs.field(factory=dict)
     _seq: Iterator[int] = attrs.field(factory=itertools.count)
     _expired: int = 0
-    #: shared per-status sums by (object, subject, profile, zone, open time)
+    #: shared per-status sums by (object, subject, profile, zone, open time, epoch)
     _counters: dict[tuple[Any, ...], _Shared] = attrs.field(factory=dict)
     _member_counters: dict[ObjectRef, list[_Shared]] = attrs.field(factory=dict)
     _group_counters: dict[ObjectRef, list[_Shared]] = attrs.field(factory=dict)
     _shared_of: dict[StatusCounters, _Shared] = attrs.field(factory=dict)
     _next_resets: dict[tuple[TimeProfile, tzinfo, int], int | None] = attrs.field(factory=dict)
+    #: events and time steps processed (see ``_shared``)
+    _epoch: int = 0
     #: whether SUMMED status statistics read shared per-status sums
     share_sums: bool = False
 
@@ -562,8 +564,13 @@ class Pool:
         self, obj: ObjectRef, subject: Subject, profile: TimeProfile, tz: tzinfo, now: int
     ) -> _Shared:
         """The per-status sums of ``obj``'s members for statistics opened
-        now on that reset schedule: found, or created and routed."""
-        key = (obj, subject, profile.canonical(), tz, now)
+        now on that reset schedule: found, or created and routed.
+
+        Statistics share them only if they saw the same history: opened at
+        the same time *and* with no event between (``_epoch`` counts the
+        events and time steps the pool has processed).
+        """
+        key = (obj, subject, profile.canonical(), tz, now, self._epoch)
         shared = self._counters.get(key)
         if shared is not None:
             return shared
@@ -739,6 +746,7 @@ class Pool:
         that makes an agent join a virtual group adds no zero-length segment.
         """
         model = self.model
+        self._epoch += 1
         if model.monitoring_devices or model.scope_changed or memberships:
             self._scope_changed(memberships)
         if self._since_login:
@@ -1008,6 +1016,7 @@ class Pool:
 
     def run_due(self, t: int) -> None:
         """Do everything due at exactly ``t`` (the caller steps through times)."""
+        self._epoch += 1
         while self._resets and self._resets[0][0] <= t:
             at = self._resets[0][0]
             due = []

@@ -243,3 +243,36 @@ def test_status_counters_read_like_a_status_aggregate_per_mask(ops: list[Any]) -
             assert view.total_time(now) == agg.total_time(now)
             assert view.current_time(now) == agg.current_time(now)
             assert view.interval_start == agg.interval_start
+
+
+def test_statistics_opened_at_one_instant_share_only_without_an_event_between() -> None:
+    """A statistic opened after an event at the same clock time did not see
+    that event: it must not share the sums of one opened before it."""
+    center = make_center(agents=2, queues=1)
+    profile = _profile()
+    stream = list(generate_stream(center, seed=3, events=400))
+    probe = Engine(center, now=stream[0].time)
+    agent = probe.objects(ObjectType.Agent)[0]
+    changes = [
+        k
+        for k, event in enumerate(stream)
+        if any(c.ref == agent for c in probe.feed(event).status_changes)
+    ]
+    k = changes[3]
+    own = Engine(center, now=stream[0].time, profile=profile)
+    shared = Engine(center, now=stream[0].time, profile=profile)
+    shared._pool.share_sums = True
+    for engine in (own, shared):
+        engine.feed_many(stream[:k])
+        engine.advance(stream[k].time)
+        engine.open_statistic("t", "before", agent, "X_Ready_Number")
+        engine.feed(stream[k])  # at the same clock time
+        # other stat types (the same one would be the same statistic)
+        engine.open_statistic("t", "after", agent, "X_Work_Adj_N")
+        engine.open_statistic("t", "after-n", agent, "Total_Login_Time")
+    views = {s.main.counters for s in shared._pool.stats.values() if type(s.main) is MaskView}
+    assert len(views) == 2  # "before" has its own; the two "after" share theirs
+    for event in stream[k + 1 :]:
+        own.feed(event), shared.feed(event)
+        for ref_id in ("before", "after", "after-n"):
+            assert own.peek("t", ref_id).value == shared.peek("t", ref_id).value
