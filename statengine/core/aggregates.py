@@ -10,7 +10,9 @@ update (or O(log n) where an order is needed), whatever the number of items:
   scope (status subjects);
 * :class:`StatusCounters` keeps the same sums per status for one scope, shared
   by every statistic of that scope and time profile whose category is a sum
-  over the statuses of its mask (read through a :class:`MaskView`).
+  over the statuses of its mask (read through a :class:`MaskView`);
+  :class:`ActionSums` does the same per action kind (read through an
+  :class:`ActionView`).
 
 Both keep the historical part (reset at each interval boundary) apart from the
 current part (items open now). Time is integer milliseconds throughout; the
@@ -30,7 +32,14 @@ from sortedcontainers import SortedList
 
 from statengine.core.actions import ACTION_CLASS, Action, ActionClass
 
-__all__ = ["ActionAggregate", "MaskView", "StatusAggregate", "StatusCounters"]
+__all__ = [
+    "ActionAggregate",
+    "ActionSums",
+    "ActionView",
+    "MaskView",
+    "StatusAggregate",
+    "StatusCounters",
+]
 
 _DURABLE = ActionClass.DURABLE
 _MOMENTARY = ActionClass.MOMENTARY
@@ -583,9 +592,9 @@ class StatusCounters:
 
     def reset(self, at: int) -> None:
         """A Growing interval ends at ``at``. Every statistic sharing the
-        instance asks at the same instant: only the first one resets."""
-        if at <= self.interval_start:
-            return
+        instance asks, one after the other with no event between (the pool
+        resets the statistics due at one instant together): the calls after
+        the first change nothing."""
         self.interval_start = at
         for sums in self.sums.values():
             sums.n = sums.count
@@ -597,7 +606,7 @@ class MaskView:
     """A statistic's reading of :class:`StatusCounters`: the sums over its
     mask's statuses, with the read interface of :class:`StatusAggregate`."""
 
-    __slots__ = ("counters", "mask", "statuses")
+    __slots__ = ("counters", "mask", "selected")
 
     #: what the pool and the categories look for on an aggregate
     counter = None
@@ -607,11 +616,12 @@ class MaskView:
     def __init__(self, counters: StatusCounters, mask: Any) -> None:
         self.counters = counters
         self.mask = mask
-        self.statuses = tuple(sorted(mask.statuses, key=lambda s: s.value))
+        #: the statuses of the mask, in a fixed order
+        self.selected = tuple(sorted(mask.statuses, key=lambda s: s.value))
 
     def _parts(self) -> list[StatusSums]:
         sums = self.counters.sums
-        return [p for s in self.statuses if (p := sums.get(s)) is not None]
+        return [p for s in self.selected if (p := sums.get(s)) is not None]
 
     @property
     def opened(self) -> int:
@@ -639,6 +649,181 @@ class MaskView:
 
     def total_time(self, now: int) -> int:
         return sum(p.closed + p.count * now - p.eff_sum for p in self._parts())
+
+    def current_time(self, now: int) -> int:
+        return sum(p.count * now - p.cur_sum for p in self._parts())
+
+    def reset(self, at: int) -> None:
+        self.counters.reset(at)
+
+
+class KindSums:
+    """The running sums of one action kind in :class:`ActionSums` (the
+    fields of :class:`ActionAggregate` that add up over kinds)."""
+
+    __slots__ = ("adj_n", "adj_t", "count", "cur_sum", "dmax", "dmin", "done_n", "n", "t_clip")
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.adj_n = 0
+        self.t_clip = 0
+        self.adj_t = 0
+        self.done_n = 0
+        self.dmax: int | None = None
+        self.dmin: int | None = None
+        self.count = 0  # items open now
+        self.cur_sum = 0  # sum of their starts
+
+
+class ActionSums:
+    """Per-kind running sums of the actions routed to one object: the action
+    side of :class:`StatusCounters`, shared by the statistics of one object,
+    time profile, media, filter and open time whose categories add up over
+    the kinds of their masks (counts, times, averages, extremes, current
+    numbers). An action then costs one update per object and profile, not one
+    per stat type that counts its kind.
+    """
+
+    __slots__ = ("interval_start", "open", "opened", "sums")
+
+    def __init__(self, opened: int) -> None:
+        self.opened = opened
+        self.interval_start = opened
+        #: open item (device, kind, conn id) -> (its kind's sums, start)
+        self.open: dict[Hashable, tuple[KindSums, int]] = {}
+        self.sums: dict[Any, KindSums] = {}
+
+    def _kind(self, kind: Any) -> KindSums:
+        sums = self.sums.get(kind)
+        if sums is None:
+            sums = self.sums[kind] = KindSums()
+        return sums
+
+    def seed(self, key: Any, start: int, t: int | None = None) -> None:
+        """An item already open when the statistics open (not counted as started)."""
+        sums = self._kind(key[1])
+        sums.count += 1
+        sums.cur_sum += start
+        self.open[key] = (sums, start)
+
+    def start(self, key: Any, start: int) -> None:
+        sums = self.sums.get(key[1])
+        if sums is None:
+            sums = self.sums[key[1]] = KindSums()
+        sums.n += 1
+        sums.count += 1
+        sums.cur_sum += start
+        self.open[key] = (sums, start)
+
+    def end(self, key: Hashable, start: int, end: int) -> None:
+        entry = self.open.pop(key, None)
+        if entry is None:
+            return
+        sums = entry[0]
+        sums.count -= 1
+        sums.cur_sum -= start
+        i = self.interval_start
+        sums.t_clip += end - (start if start > i else i)
+        sums.adj_n += 1
+        opened = self.opened
+        _completed(sums, start if start > opened else opened, end)
+
+    def instant(self, action: Action) -> None:
+        sums = self.sums.get(action.kind)
+        if sums is None:
+            sums = self.sums[action.kind] = KindSums()
+        sums.n += 1
+        sums.adj_n += 1
+        if ACTION_CLASS[action.kind] is not _MOMENTARY:
+            start, end = action.start, action.end
+            opened = self.opened
+            if start < opened:
+                start = opened
+            sums.t_clip += end - start  # type: ignore[operator]
+            _completed(sums, start, end)  # type: ignore[arg-type]
+
+    def reset(self, at: int) -> None:
+        """A Growing interval ends at ``at``: history restarts, open items
+        stay (asked by every statistic sharing it, as StatusCounters.reset)."""
+        self.interval_start = at
+        for sums in self.sums.values():
+            sums.n = sums.adj_n = sums.t_clip = sums.adj_t = sums.done_n = 0
+            sums.dmax = sums.dmin = None
+
+
+def _completed(sums: KindSums, start: int, end: int) -> None:
+    d = end - start
+    sums.adj_t += d
+    sums.done_n += 1
+    dmax = sums.dmax
+    if dmax is None:
+        sums.dmax = sums.dmin = d
+    elif d > dmax:
+        sums.dmax = d
+    elif d < sums.dmin:  # type: ignore[operator]
+        sums.dmin = d
+
+
+class ActionView:
+    """A statistic's reading of :class:`ActionSums`: the sums over its
+    mask's kinds, with the read interface of :class:`ActionAggregate`."""
+
+    __slots__ = ("counters", "mask", "selected")
+
+    counter = None
+    time_range = None
+    starts = None
+    conns = None
+
+    def __init__(self, counters: ActionSums, mask: Any) -> None:
+        self.counters = counters
+        self.mask = mask
+        #: the kinds of the mask, in a fixed order
+        self.selected = tuple(sorted(mask.actions, key=lambda k: k.value))
+
+    def _parts(self) -> list[KindSums]:
+        sums = self.counters.sums
+        return [p for k in self.selected if (p := sums.get(k)) is not None]
+
+    @property
+    def opened(self) -> int:
+        return self.counters.opened
+
+    @property
+    def interval_start(self) -> int:
+        return self.counters.interval_start
+
+    @property
+    def n(self) -> int:
+        return sum(p.n for p in self._parts())
+
+    @property
+    def adj_n(self) -> int:
+        return sum(p.adj_n for p in self._parts())
+
+    @property
+    def t_clip(self) -> int:
+        return sum(p.t_clip for p in self._parts())
+
+    @property
+    def adj_t(self) -> int:
+        return sum(p.adj_t for p in self._parts())
+
+    @property
+    def done_n(self) -> int:
+        return sum(p.done_n for p in self._parts())
+
+    @property
+    def dmax(self) -> int | None:
+        return max((p.dmax for p in self._parts() if p.dmax is not None), default=None)
+
+    @property
+    def dmin(self) -> int | None:
+        return min((p.dmin for p in self._parts() if p.dmin is not None), default=None)
+
+    def number(self) -> int:
+        """Items open now (CurrentNumber)."""
+        return sum(p.count for p in self._parts())
 
     def current_time(self, now: int) -> int:
         return sum(p.count * now - p.cur_sum for p in self._parts())

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from statengine.core.aggregates import ActionAggregate, MaskView, StatusAggregate
+from statengine.core.aggregates import ActionAggregate, ActionView, MaskView, StatusAggregate
 from statengine.core.objects import ObjectRef
 from statengine.core.stattypes import Category, StatType, Subject, TimeRange
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from statengine.core.profiles import TimeProfile
 
 __all__ = [
+    "ACTION_SUMMED",
     "COUNTING",
     "EXTRA_MASKS",
     "ORDERED",
@@ -67,6 +68,11 @@ SUMMED: frozenset[Category] = frozenset(
         C.CurrentRelativeTimePercentage,
     }
 )
+
+#: Action categories whose value adds up over the kinds of the mask, so
+#: that they can read shared per-kind sums (:class:`ActionSums`): SUMMED and
+#: the extremes of completed items (the max over kinds of each kind's max).
+ACTION_SUMMED: frozenset[Category] = SUMMED | {C.MaxTime, C.MinTime}
 
 #: Categories that follow the number of open items over time.
 COUNTING: frozenset[Category] = frozenset(
@@ -132,6 +138,7 @@ def _ratio(num: float, den: float, scale: float = 100.0) -> float:
 
 #: what reads status segments (the others follow actions)
 _STATUS_READS = (StatusAggregate, MaskView)
+_VIEWS = frozenset({MaskView, ActionView})
 
 
 def _total_time(agg: Any, now: int) -> int:
@@ -144,7 +151,7 @@ def _completed(agg: Any) -> int:
 
 def _number(agg: Any) -> int:
     """Items (or members in a mask status) open now."""
-    return agg.number() if type(agg) is MaskView else len(agg.open)
+    return agg.number() if type(agg) in _VIEWS else len(agg.open)
 
 
 def _avg_time(st: Statistic, now: int) -> float:

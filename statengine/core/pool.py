@@ -39,8 +39,16 @@ import attrs
 from sortedcontainers import SortedList
 
 from statengine.core.actions import ACTION_CLASS, Action, ActionClass, ActionKind
-from statengine.core.aggregates import ActionAggregate, MaskView, StatusAggregate, StatusCounters
+from statengine.core.aggregates import (
+    ActionAggregate,
+    ActionSums,
+    ActionView,
+    MaskView,
+    StatusAggregate,
+    StatusCounters,
+)
 from statengine.core.categories import (
+    ACTION_SUMMED,
     COUNTING,
     EXTRA_MASKS,
     ORDERED,
@@ -136,26 +144,46 @@ class _Entry:
 
 @attrs.define(eq=False)
 class _Shared:
-    """Per-status sums in the pool, with the statistics that read them."""
+    """Shared sums in the pool (per status or per action kind), with the
+    statistics that read them."""
 
     key: tuple[Any, ...]
-    counters: StatusCounters
+    #: StatusCounters or ActionSums
+    counters: Any
     stats: list[Statistic] = attrs.field(factory=list)
-    #: status -> the statistics with changes-based subscriptions whose masks
-    #: hold it (built on first use, forgotten when those change)
-    watch: dict[Status, tuple[Statistic, ...]] | None = None
+    #: status or kind -> the statistics with changes-based subscriptions
+    #: whose masks hold it (built on first use, forgotten when those change)
+    watch: dict[Any, tuple[Statistic, ...]] | None = None
+    #: action sums: the media and filter actions must match, and the kinds
+    #: routed to them so far
+    media: frozenset[str] | None = None
+    filter: Filter | None = None
+    kinds: set[ActionKind] = attrs.field(factory=set)
 
-    def watching(self) -> dict[Status, tuple[Statistic, ...]]:
+    def views(self, stat: Statistic) -> list[Any]:
+        """The parts of ``stat`` that read these sums."""
+        return [v for v in (stat.main, stat.rel) if _is_view(v) and v.counters is self.counters]
+
+    def watching(self) -> dict[Any, tuple[Statistic, ...]]:
         """Build ``watch``: only changes-based subscriptions need to hear
         of a change (``flush``), so the others cost nothing per event."""
-        watch: dict[Status, tuple[Statistic, ...]] = {}
+        watch: dict[Any, tuple[Statistic, ...]] = {}
         for stat in self.stats:
             if stat.changes_subscriptions:
-                statuses = {s for v in (stat.main, stat.rel) if v is not None for s in v.statuses}
-                for s in statuses:
+                for s in {s for v in self.views(stat) for s in v.selected}:
                     watch[s] = (*watch.get(s, ()), stat)
         self.watch = watch
         return watch
+
+    def mark(self, dirty: dict[Statistic, None], key: Any) -> None:
+        watch = self.watch if self.watch is not None else self.watching()
+        if watch:
+            for stat in watch.get(key, ()):
+                dirty[stat] = None
+
+
+def _is_view(agg: Any) -> bool:
+    return type(agg) is MaskView or type(agg) is ActionView
 
 
 @attrs.define(eq=False)
@@ -208,7 +236,11 @@ class Pool:
     _counters: dict[tuple[Any, ...], _Shared] = attrs.field(factory=dict)
     _member_counters: dict[ObjectRef, list[_Shared]] = attrs.field(factory=dict)
     _group_counters: dict[ObjectRef, list[_Shared]] = attrs.field(factory=dict)
-    _shared_of: dict[StatusCounters, _Shared] = attrs.field(factory=dict)
+    _shared_of: dict[Any, _Shared] = attrs.field(factory=dict)
+    #: shared action sums: ``target -> kind -> sums`` and, for durable
+    #: actions, which sums took an open item's start
+    _target_sums: dict[ObjectRef, dict[ActionKind, list[_Shared]]] = attrs.field(factory=dict)
+    _open_sum_routes: dict[OpenKey, list[_Shared]] = attrs.field(factory=dict)
     _next_resets: dict[tuple[TimeProfile, tzinfo, int], int | None] = attrs.field(factory=dict)
     #: events and time steps processed (see ``_shared``)
     _epoch: int = 0
@@ -480,12 +512,23 @@ class Pool:
             )
 
         rel = st_type.rel_mask if st_type.rel_mask and cat in REL_MASK_CATEGORIES else None
-        shared: _Shared | None = None
-        if self.share_sums and status and cat in SUMMED and not windowed and flt is None:
-            shared = self._shared(obj, st_type.subject, profile, tz, now)
-            main: Any = MaskView(shared.counters, st_type.main_mask)
-            rel_agg: Any = MaskView(shared.counters, rel) if rel is not None else None
-        else:
+        shared: list[_Shared] = []
+        if not self.share_sums or windowed:
+            pass
+        elif status and cat in SUMMED and flt is None:
+            shared.append(self._shared(obj, st_type.subject, profile, tz, now))
+            counters: Any = shared[0].counters
+            main: Any = MaskView(counters, st_type.main_mask)
+            rel_agg: Any = MaskView(counters, rel) if rel is not None else None
+        elif not status and cat in ACTION_SUMMED:
+            media = st_type.media
+            shared.append(self._action_sums(obj, profile, tz, now, media, flt, st_type.main_mask))
+            main = ActionView(shared[0].counters, st_type.main_mask)
+            rel_agg = None
+            if rel is not None:  # the relative mask is not filtered
+                shared.append(self._action_sums(obj, profile, tz, now, media, None, rel))
+                rel_agg = ActionView(shared[-1].counters, rel)
+        if not shared:
             main = aggregate(st_type.main_mask, rng, cat, True)
             rel_agg = aggregate(rel, None, cat, False) if rel is not None else None
         stat = Statistic(
@@ -501,18 +544,18 @@ class Pool:
             rel=rel_agg,
             time_varying=time_varying(cat, st_type.subject),
         )
-        if shared is not None:
-            shared.stats.append(stat)
-            shared.watch = None
+        for sh in dict.fromkeys(shared):
+            sh.stats.append(stat)
+            sh.watch = None
         parts: list[tuple[Any, Mask, Filter | None]] = []
         if cat in STATE_CATEGORIES:
             reasons = cat is Category.CurrentStateReasons
             target = self._runtime(obj)
             stat.state = lambda t: _strip_reasons(state_tree(target, t), keep=reasons)
             stat.valid = True
-        elif shared is None:
+        elif not shared:
             parts.append((stat.main, st_type.main_mask, flt))
-        if stat.rel is not None and rel is not None and shared is None:
+        if stat.rel is not None and rel is not None and not shared:
             parts.append((stat.rel, rel, None))
         for role, text in EXTRA_MASKS.get(cat, {}).items():
             mask = Mask.parse(text, Subject.DNAction)
@@ -584,9 +627,62 @@ class Pool:
             self._group_counters.setdefault(obj, []).append(shared)
         return shared
 
+    def _action_sums(
+        self,
+        obj: ObjectRef,
+        profile: TimeProfile,
+        tz: tzinfo,
+        now: int,
+        media: frozenset[str] | None,
+        flt: Filter | None,
+        mask: Mask,
+    ) -> _Shared:
+        """The per-kind action sums of ``obj`` for statistics opened now
+        (as :meth:`_shared`), routed for the kinds of ``mask``."""
+        key = (
+            obj,
+            Subject.DNAction,
+            profile.canonical(),
+            tz,
+            now,
+            self._epoch,
+            media,
+            flt.canonical() if flt is not None else None,
+        )
+        shared = self._counters.get(key)
+        if shared is None:
+            counters = ActionSums(now)
+            shared = self._counters[key] = _Shared(
+                key=key, counters=counters, media=media, filter=flt
+            )
+            self._shared_of[counters] = shared
+        new = mask.actions - shared.kinds
+        if not new:
+            return shared
+        # kinds a statistic opened at this same instant adds: nothing has
+        # happened since the sums were created, so routing them now is exact
+        shared.kinds |= new
+        kinds = self._target_sums.setdefault(obj, {})
+        for kind in sorted(new, key=lambda k: k.value):
+            kinds.setdefault(kind, []).append(shared)
+        sums = shared.counters
+        for dev in self._scope_devices(obj):
+            for (kind, conn_id), action in dev.open.items():
+                if kind not in new or (media is not None and action.media.lower() not in media):
+                    continue
+                if flt is not None and not flt.matches(action):
+                    continue
+                if not self._attributed(action, obj):
+                    continue
+                okey = (action.device, kind, conn_id)
+                sums.seed(okey, action.start)
+                self._open_sum_routes.setdefault(okey, []).append(shared)
+        return shared
+
     def _watch_changed(self, stat: Statistic) -> None:
-        if type(stat.main) is MaskView:
-            self._shared_of[stat.main.counters].watch = None
+        for view in (stat.main, stat.rel):
+            if _is_view(view):
+                self._shared_of[view.counters].watch = None
 
     def _unroute_counters(self, member: Any, shared: _Shared) -> None:
         lst = self._member_counters.get(member)
@@ -758,7 +854,7 @@ class Pool:
         for mc in memberships:
             if not mc.joined:
                 self._membership(mc)
-        if self._by_target:
+        if self._by_target or self._target_sums:
             for action in actions:
                 self._action(action)
         counters = self._member_counters
@@ -777,12 +873,8 @@ class Pool:
                     if shared:
                         for sh in shared:
                             if sh.counters.change(ref, old, new, change.time):
-                                watch = sh.watch if sh.watch is not None else sh.watching()
-                                if watch:
-                                    for stat in watch.get(old, ()):
-                                        dirty[stat] = None
-                                    for stat in watch.get(new, ()):
-                                        dirty[stat] = None
+                                sh.mark(dirty, old)
+                                sh.mark(dirty, new)
                 index = by_status.get(ref)
                 if index is None:
                     entries = by_member.get(ref)
@@ -919,6 +1011,8 @@ class Pool:
     def _action(self, action: Action) -> None:
         kind = action.kind
         dirty = self._dirty
+        by_target = self._by_target
+        sums_by_target = self._target_sums
         if ACTION_CLASS[kind] is _DURABLE:
             key = (action.device, kind, action.conn_id)
             if action.end is not None:
@@ -927,32 +1021,55 @@ class Pool:
                     for entry in entries:
                         entry.agg.end(key, action.start, action.end)
                         dirty[entry.stat] = None
+                shared = self._open_sum_routes.pop(key, None)
+                if shared:
+                    for sh in shared:
+                        sh.counters.end(key, action.start, action.end)
+                        sh.mark(dirty, kind)
                 return
             matched: list[_Entry] = []
+            matched_sums: list[_Shared] = []
             for target in self._targets(action):
-                kinds = self._by_target.get(target)
-                if kinds is None:
-                    continue
+                kinds = by_target.get(target)
+                if kinds is not None:
+                    for entry in kinds.get(kind, ()):
+                        if (entry.media is None or action.media.lower() in entry.media) and (
+                            entry.filter is None or entry.filter.matches(action)
+                        ):
+                            entry.agg.start(key, action.start)
+                            dirty[entry.stat] = None
+                            matched.append(entry)
+                sums = sums_by_target.get(target)
+                if sums is not None:
+                    for sh in sums.get(kind, ()):
+                        if (sh.media is None or action.media.lower() in sh.media) and (
+                            sh.filter is None or sh.filter.matches(action)
+                        ):
+                            sh.counters.start(key, action.start)
+                            sh.mark(dirty, kind)
+                            matched_sums.append(sh)
+            if matched:
+                self._open_routes[key] = matched
+            if matched_sums:
+                self._open_sum_routes[key] = matched_sums
+            return
+        for target in self._targets(action):
+            kinds = by_target.get(target)
+            if kinds is not None:
                 for entry in kinds.get(kind, ()):
                     if (entry.media is None or action.media.lower() in entry.media) and (
                         entry.filter is None or entry.filter.matches(action)
                     ):
-                        entry.agg.start(key, action.start)
+                        entry.agg.instant(action)
                         dirty[entry.stat] = None
-                        matched.append(entry)
-            if matched:
-                self._open_routes[key] = matched
-            return
-        for target in self._targets(action):
-            kinds = self._by_target.get(target)
-            if kinds is None:
-                continue
-            for entry in kinds.get(kind, ()):
-                if (entry.media is None or action.media.lower() in entry.media) and (
-                    entry.filter is None or entry.filter.matches(action)
-                ):
-                    entry.agg.instant(action)
-                    dirty[entry.stat] = None
+            sums = sums_by_target.get(target)
+            if sums is not None:
+                for sh in sums.get(kind, ()):
+                    if (sh.media is None or action.media.lower() in sh.media) and (
+                        sh.filter is None or sh.filter.matches(action)
+                    ):
+                        sh.counters.instant(action)
+                        sh.mark(dirty, kind)
 
     def flush(self, now: int) -> None:
         """Changes-based notifications for what the last event touched, and
@@ -1071,6 +1188,33 @@ class Pool:
         if nxt is not None:
             heapq.heappush(self._resets, (nxt, next(self._seq), stat))
 
+    def _drop_shared(self, shared: _Shared, obj: ObjectRef) -> None:
+        del self._counters[shared.key], self._shared_of[shared.counters]
+        counters = shared.counters
+        if isinstance(counters, StatusCounters):
+            for member in list(counters.members):
+                self._unroute_counters(member, shared)
+            index = self._group_counters
+        else:
+            for key in list(counters.open):
+                routes = self._open_sum_routes[key]
+                routes.remove(shared)
+                if not routes:
+                    del self._open_sum_routes[key]
+            kinds = self._target_sums[obj]
+            for kind in shared.kinds:
+                kinds[kind].remove(shared)
+                if not kinds[kind]:
+                    del kinds[kind]
+            if not kinds:
+                del self._target_sums[obj]
+            return
+        groups = index.get(obj)
+        if groups is not None and shared in groups:
+            groups.remove(shared)
+            if not groups:
+                del index[obj]
+
     def _next_reset(self, profile: TimeProfile, at: int, tz: tzinfo) -> int | None:
         """``profile.next_reset``, remembered: a boundary resets thousands of
         statistics of the same profile at once, and working out the next one
@@ -1099,19 +1243,14 @@ class Pool:
             if not logins:
                 del self._since_login[stat.object]
         self._by_member_status.clear()
-        if type(stat.main) is MaskView:
-            shared = self._shared_of[stat.main.counters]
-            shared.stats.remove(stat)
-            shared.watch = None
-            if not shared.stats:  # the last statistic reading them
-                del self._counters[shared.key], self._shared_of[shared.counters]
-                for member in list(shared.counters.members):
-                    self._unroute_counters(member, shared)
-                groups = self._group_counters.get(stat.object)
-                if groups is not None and shared in groups:
-                    groups.remove(shared)
-                    if not groups:
-                        del self._group_counters[stat.object]
+        for view in (stat.main, stat.rel):
+            if _is_view(view):
+                shared = self._shared_of.get(view.counters)
+                if shared is not None and stat in shared.stats:
+                    shared.stats.remove(stat)
+                    shared.watch = None
+                    if not shared.stats:  # the last statistic reading them
+                        self._drop_shared(shared, stat.object)
         for agg in stat.aggregates:
             for index in (self._by_member, self._by_group):
                 for ref in list(index):
@@ -1142,11 +1281,12 @@ class Pool:
         n_aggs = len(self._counters)
         for shared in self._counters.values():
             counters = shared.counters
-            size += sys.getsizeof(counters) + sys.getsizeof(counters.members)
+            items = counters.members if isinstance(counters, StatusCounters) else counters.open
+            size += sys.getsizeof(counters) + sys.getsizeof(items)
             size += sum(sys.getsizeof(p) for p in counters.sums.values())
         for stat in self.stats.values():
             for agg in stat.aggregates:
-                if type(agg) is MaskView:
+                if _is_view(agg):
                     size += sys.getsizeof(agg)
                     continue
                 n_aggs += 1

@@ -1,5 +1,5 @@
-"""Shared per-status sums (``Pool.share_sums``) give exactly the values and
-notifications of one aggregate per statistic."""
+"""Shared sums (``Pool.share_sums``: per status, per action kind) give
+exactly the values and notifications of one aggregate per statistic."""
 
 from __future__ import annotations
 
@@ -12,8 +12,16 @@ from hypothesis import strategies as st
 
 from statengine import Engine, ObjectType
 from statengine.config import _library
-from statengine.core.aggregates import MaskView, StatusAggregate, StatusCounters
-from statengine.core.categories import SUMMED
+from statengine.core.actions import Action, ActionKind
+from statengine.core.aggregates import (
+    ActionAggregate,
+    ActionSums,
+    ActionView,
+    MaskView,
+    StatusAggregate,
+    StatusCounters,
+)
+from statengine.core.categories import ACTION_SUMMED, SUMMED
 from statengine.core.engine import StatisticsProfile
 from statengine.core.notify import NotificationSettings, NotifyMode
 from statengine.core.stattypes import Mask, Subject
@@ -89,6 +97,33 @@ EXTRA: dict[str, dict[str, Any]] = {
         "MainMask": "CallInbound,CallOutbound,CallInternal",
         "Objects": ["Place", "GroupPlaces"],
     },
+    "X_Abandon_Pct": {
+        "Category": "RelativeNumberPercentage",
+        "MainMask": "CallAbandoned",
+        "RelMask": "CallEntered",
+        "Objects": ["Queue", "GroupQueues", "RoutePoint"],
+    },
+    "X_Wait_Now": {
+        "Category": "CurrentTime",
+        "MainMask": "CallWait",
+        "Objects": ["Queue", "GroupQueues", "RoutePoint"],
+    },
+    "X_Wait_Avg_Now": {
+        "Category": "CurrentAverageTime",
+        "MainMask": "CallWait",
+        "Objects": ["Queue", "GroupQueues"],
+    },
+    "X_Min_Talk": {
+        "Category": "MinTime",
+        "MainMask": "CallInboundCompleted,CallOutboundCompleted,CallInternalCompleted",
+    },
+    "X_Talk_Total": {"Category": "TotalTime", "MainMask": "CallInbound,CallOutbound"},
+    "X_Talk_Per_Hour": {
+        "Category": "AverageNumberPerRelativeHour",
+        "MainMask": "CallInboundCompleted",
+        "RelMask": "AgentLogin",
+    },
+    "X_Chats": {"Category": "TotalNumber", "MainMask": "Handling", "MediaType": "chat"},
     "X_DN_Busy": {
         "Category": "TotalTime",
         "Subject": "DNStatus",
@@ -103,6 +138,7 @@ def _profile() -> StatisticsProfile:
     for name, spec in EXTRA.items():
         sections["stattypes"][name] = {"Objects": _AGENT_SCOPES, **spec}
     sections["time_profiles"]["Short,Growing"] = "0:00+0:05"
+    sections["filters"] = {"Chat": 'MediaType = "chat"', "Not8000": 'ThisQueue != "8000"'}
     return StatisticsProfile.from_sections(sections)
 
 
@@ -110,28 +146,21 @@ def _summed(profile: StatisticsProfile) -> list[Any]:
     return [
         t
         for t in profile.stat_types.values()
-        if t.subject is not Subject.DNAction and t.category in SUMMED
+        if t.category in (SUMMED if t.subject is not Subject.DNAction else ACTION_SUMMED)
     ]
 
 
 def _open_batch(engines: list[Engine], batch: int, rnd: random.Random, types: list[Any]) -> None:
     """Open the same random statistics on both engines."""
-    objects = [
-        ref
-        for ot in (
-            ObjectType.Agent,
-            ObjectType.Place,
-            ObjectType.GroupAgents,
-            ObjectType.GroupPlaces,
-            ObjectType.RegDN,
-        )
-        for ref in engines[0].objects(ot)
-    ]
-    for i in range(40):
+    objects = [ref for ot in ObjectType for ref in engines[0].objects(ot)]
+    for i in range(60):
         stat_type = rnd.choice(types)
         ref = rnd.choice([o for o in objects if o.type in stat_type.objects])
         mode = rnd.choice([NotifyMode.CHANGES, NotifyMode.NONE, NotifyMode.RESET])
         prof = rnd.choice(["Default", "CollectorDefault", "Short"])
+        flt = rnd.choice([None, None, "Chat", "Not8000"])
+        if stat_type.subject is not Subject.DNAction:
+            flt = None  # filtered status statistics keep their own aggregates
         for engine in engines:
             engine.open_statistic(
                 "t",
@@ -139,6 +168,7 @@ def _open_batch(engines: list[Engine], batch: int, rnd: random.Random, types: li
                 ref,
                 stat_type.name,
                 profile=prof,
+                filter=flt,
                 notification=NotificationSettings(mode=mode),
             )
 
@@ -172,7 +202,7 @@ def test_shared_sums_equal_one_aggregate_per_statistic(seed: int, agents: int, q
         if n == cuts[0]:
             _open_batch(engines, 1, rnd, types)  # later: other sums, some shared with batch 0
         if n == cuts[1]:
-            for i in rnd.sample(range(40), 20):
+            for i in rnd.sample(range(60), 30):
                 for engine in engines:
                     engine.close_statistic("t", (0, i))
         if n == cuts[2]:
@@ -180,10 +210,11 @@ def test_shared_sums_equal_one_aggregate_per_statistic(seed: int, agents: int, q
         a, b = own.feed(event), shared.feed(event)
         # the same notifications; their order within one event may differ
         assert _sorted(a.notifications) == _sorted(b.notifications), f"event {n}: {event}"
-    views = [s.main for s in shared._pool.stats.values() if type(s.main) is MaskView]
-    assert views, "no statistic read shared sums"
-    assert len({id(v.counters) for v in views}) < len(views), "nothing was shared"
-    for batch, i in [(b, i) for b in range(3) for i in range(40)]:
+    for kind in (MaskView, ActionView):
+        views = [s.main for s in shared._pool.stats.values() if type(s.main) is kind]
+        assert views, f"no statistic read shared sums through {kind.__name__}"
+        assert len({id(v.counters) for v in views}) < len(views), "nothing was shared"
+    for batch, i in [(b, i) for b in range(3) for i in range(60)]:
         if ("t", (batch, i)) in own._pool.subscriptions:
             assert own.peek("t", (batch, i)).value == shared.peek("t", (batch, i)).value
 
@@ -276,3 +307,62 @@ def test_statistics_opened_at_one_instant_share_only_without_an_event_between() 
         own.feed(event), shared.feed(event)
         for ref_id in ("before", "after", "after-n"):
             assert own.peek("t", ref_id).value == shared.peek("t", ref_id).value
+
+
+_KINDS = [ActionKind.CallWait, ActionKind.CallInbound, ActionKind.CallAnswered]  # + momentary
+_ACTION_MASKS = [
+    Mask(text="", subject=Subject.DNAction, actions=frozenset(combo))
+    for r in (1, 2, 3)
+    for combo in itertools.combinations([*_KINDS, ActionKind.AgentReady], r)
+]
+_action_op = st.tuples(
+    st.sampled_from(["start", "end", "instant", "reset"]),
+    st.integers(0, 3),  # item
+    st.sampled_from(_KINDS),
+    st.integers(0, 3),
+    st.integers(0, 30),  # duration of an instant item
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ops=st.lists(_action_op, max_size=40), momentary=st.booleans())
+def test_action_sums_read_like_an_action_aggregate_per_mask(
+    ops: list[Any], momentary: bool
+) -> None:
+    t = 100
+    sums = ActionSums(t)
+    aggs = [ActionAggregate(t) for _ in _ACTION_MASKS]
+    views = [ActionView(sums, mask) for mask in _ACTION_MASKS]
+    started: dict[tuple[Any, ...], int] = {}
+    for kind_of_op, item, kind, step, length in ops:
+        t += step
+        key = ("dev", kind, str(item))
+        wanted = [m.actions.__contains__(kind) for m in _ACTION_MASKS]
+        if kind_of_op == "reset":
+            sums.reset(t)
+            for agg in aggs:
+                agg.reset(t)
+        elif kind_of_op == "start" and key not in started:
+            started[key] = t
+            sums.start(key, t)
+            for agg, ok in zip(aggs, wanted, strict=True):
+                if ok:
+                    agg.start(key, t)
+        elif kind_of_op == "end" and key in started:
+            start = started.pop(key)
+            sums.end(key, start, t)
+            for agg in aggs:
+                agg.end(key, start, t)
+        elif kind_of_op == "instant":
+            instant_kind = ActionKind.AgentReady if momentary else kind
+            action = Action(kind=instant_kind, device=None, start=t - length, end=t)  # type: ignore[arg-type]
+            sums.instant(action)
+            for agg, mask in zip(aggs, _ACTION_MASKS, strict=True):
+                if instant_kind in mask.actions:
+                    agg.instant(action)
+        now = t + 7
+        for agg, view in zip(aggs, views, strict=True):
+            got = (view.n, view.adj_n, view.t_clip, view.adj_t, view.done_n, view.dmax, view.dmin)
+            assert got == (agg.n, agg.adj_n, agg.t_clip, agg.adj_t, agg.done_n, agg.dmax, agg.dmin)
+            assert view.number() == len(agg.open)
+            assert view.current_time(now) == agg.current_time(now)
