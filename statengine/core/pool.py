@@ -872,7 +872,9 @@ class Pool:
                     shared = counters.get(ref)
                     if shared:
                         for sh in shared:
-                            if sh.counters.change(ref, old, new, change.time):
+                            if sh.counters.change(ref, old, new, change.time) and (
+                                sh.watch is None or sh.watch
+                            ):
                                 sh.mark(dirty, old)
                                 sh.mark(dirty, new)
                 index = by_status.get(ref)
@@ -1025,7 +1027,8 @@ class Pool:
                 if shared:
                     for sh in shared:
                         sh.counters.end(key, action.start, action.end)
-                        sh.mark(dirty, kind)
+                        if sh.watch is None or sh.watch:
+                            sh.mark(dirty, kind)
                 return
             matched: list[_Entry] = []
             matched_sums: list[_Shared] = []
@@ -1046,7 +1049,8 @@ class Pool:
                             sh.filter is None or sh.filter.matches(action)
                         ):
                             sh.counters.start(key, action.start)
-                            sh.mark(dirty, kind)
+                            if sh.watch is None or sh.watch:
+                                sh.mark(dirty, kind)
                             matched_sums.append(sh)
             if matched:
                 self._open_routes[key] = matched
@@ -1069,7 +1073,8 @@ class Pool:
                         sh.filter is None or sh.filter.matches(action)
                     ):
                         sh.counters.instant(action)
-                        sh.mark(dirty, kind)
+                        if sh.watch is None or sh.watch:  # {}: nobody to tell
+                            sh.mark(dirty, kind)
 
     def flush(self, now: int) -> None:
         """Changes-based notifications for what the last event touched, and
