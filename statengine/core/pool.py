@@ -241,6 +241,8 @@ class Pool:
     #: actions, which sums took an open item's start
     _target_sums: dict[ObjectRef, dict[ActionKind, list[_Shared]]] = attrs.field(factory=dict)
     _open_sum_routes: dict[OpenKey, list[_Shared]] = attrs.field(factory=dict)
+    #: what ``_route`` found, by (device, kind[, place, agent])
+    _routes: dict[Any, tuple[tuple[_Entry, ...], tuple[_Shared, ...]]] = attrs.field(factory=dict)
     _next_resets: dict[tuple[TimeProfile, tzinfo, int], int | None] = attrs.field(factory=dict)
     #: events and time steps processed (see ``_shared``)
     _epoch: int = 0
@@ -662,6 +664,7 @@ class Pool:
         # kinds a statistic opened at this same instant adds: nothing has
         # happened since the sums were created, so routing them now is exact
         shared.kinds |= new
+        self._routes.clear()
         kinds = self._target_sums.setdefault(obj, {})
         for kind in sorted(new, key=lambda k: k.value):
             kinds.setdefault(kind, []).append(shared)
@@ -719,6 +722,7 @@ class Pool:
         return all(d.monitored for d in self._scope_devices(obj))
 
     def _register_actions(self, entry: _Entry, obj: ObjectRef, mask: Mask, now: int) -> None:
+        self._routes.clear()
         kinds = self._by_target.setdefault(obj, {})
         for kind in mask.actions:
             kinds.setdefault(kind, []).append(entry)
@@ -845,6 +849,8 @@ class Pool:
         self._epoch += 1
         if model.monitoring_devices or model.scope_changed or memberships:
             self._scope_changed(memberships)
+            if memberships:
+                self._routes.clear()  # an action reaches its agent's groups
         if self._since_login:
             # a login starts the interval of SinceLogin statistics: before the
             # event's actions, which belong to the new interval (§2.5)
@@ -1010,11 +1016,38 @@ class Pool:
             targets.extend(self.model.queue_groups_of.get(dev.id, ()))
         return tuple(targets)
 
+    def _route(self, action: Action) -> tuple[tuple[_Entry, ...], tuple[_Shared, ...]]:
+        """The aggregates and shared sums an action of this kind, device,
+        place and agent reaches, before its media and filter are checked.
+
+        Remembered in ``_routes`` (an action's targets are a walk through
+        the device, its place, agent and their groups, with two lookups per
+        target); forgotten whenever a registration or a membership changes.
+        """
+        dev, kind = action.device, action.kind
+        key: Any = (
+            (dev, kind, action.place, action.agent) if dev.type in _AGENT_DEVICES else (dev, kind)
+        )
+        routes = self._routes.get(key)
+        if routes is not None:
+            return routes
+        entries: list[_Entry] = []
+        shared: list[_Shared] = []
+        for target in self._targets(action):
+            kinds = self._by_target.get(target)
+            if kinds is not None:
+                entries.extend(kinds.get(kind, ()))
+            sums = self._target_sums.get(target)
+            if sums is not None:
+                shared.extend(sums.get(kind, ()))
+        if len(self._routes) > 100_000:
+            self._routes.clear()
+        routes = self._routes[key] = (tuple(entries), tuple(shared))
+        return routes
+
     def _action(self, action: Action) -> None:
         kind = action.kind
         dirty = self._dirty
-        by_target = self._by_target
-        sums_by_target = self._target_sums
         if ACTION_CLASS[kind] is _DURABLE:
             key = (action.device, kind, action.conn_id)
             if action.end is not None:
@@ -1030,51 +1063,45 @@ class Pool:
                         if sh.watch is None or sh.watch:
                             sh.mark(dirty, kind)
                 return
-            matched: list[_Entry] = []
-            matched_sums: list[_Shared] = []
-            for target in self._targets(action):
-                kinds = by_target.get(target)
-                if kinds is not None:
-                    for entry in kinds.get(kind, ()):
-                        if (entry.media is None or action.media.lower() in entry.media) and (
-                            entry.filter is None or entry.filter.matches(action)
-                        ):
-                            entry.agg.start(key, action.start)
-                            dirty[entry.stat] = None
-                            matched.append(entry)
-                sums = sums_by_target.get(target)
-                if sums is not None:
-                    for sh in sums.get(kind, ()):
-                        if (sh.media is None or action.media.lower() in sh.media) and (
-                            sh.filter is None or sh.filter.matches(action)
-                        ):
-                            sh.counters.start(key, action.start)
-                            if sh.watch is None or sh.watch:
-                                sh.mark(dirty, kind)
-                            matched_sums.append(sh)
-            if matched:
-                self._open_routes[key] = matched
-            if matched_sums:
-                self._open_sum_routes[key] = matched_sums
-            return
-        for target in self._targets(action):
-            kinds = by_target.get(target)
-            if kinds is not None:
-                for entry in kinds.get(kind, ()):
+            route_entries, route_shared = self._route(action)
+            if route_entries:
+                matched: list[_Entry] = []
+                for entry in route_entries:
                     if (entry.media is None or action.media.lower() in entry.media) and (
                         entry.filter is None or entry.filter.matches(action)
                     ):
-                        entry.agg.instant(action)
+                        entry.agg.start(key, action.start)
                         dirty[entry.stat] = None
-            sums = sums_by_target.get(target)
-            if sums is not None:
-                for sh in sums.get(kind, ()):
+                        matched.append(entry)
+                if matched:
+                    self._open_routes[key] = matched
+            if route_shared:
+                matched_sums: list[_Shared] = []
+                for sh in route_shared:
                     if (sh.media is None or action.media.lower() in sh.media) and (
                         sh.filter is None or sh.filter.matches(action)
                     ):
-                        sh.counters.instant(action)
-                        if sh.watch is None or sh.watch:  # {}: nobody to tell
+                        sh.counters.start(key, action.start)
+                        if sh.watch is None or sh.watch:
                             sh.mark(dirty, kind)
+                        matched_sums.append(sh)
+                if matched_sums:
+                    self._open_sum_routes[key] = matched_sums
+            return
+        route_entries, route_shared = self._route(action)
+        for entry in route_entries:
+            if (entry.media is None or action.media.lower() in entry.media) and (
+                entry.filter is None or entry.filter.matches(action)
+            ):
+                entry.agg.instant(action)
+                dirty[entry.stat] = None
+        for sh in route_shared:
+            if (sh.media is None or action.media.lower() in sh.media) and (
+                sh.filter is None or sh.filter.matches(action)
+            ):
+                sh.counters.instant(action)
+                if sh.watch is None or sh.watch:  # {}: nobody to tell
+                    sh.mark(dirty, kind)
 
     def flush(self, now: int) -> None:
         """Changes-based notifications for what the last event touched, and
@@ -1234,6 +1261,7 @@ class Pool:
 
     def _drop(self, stat: Statistic) -> None:
         """Forget a statistic whose keep period has passed."""
+        self._routes.clear()
         del self.stats[stat.key]
         self._expired += 1
         same = self._by_object.get(stat.object)
