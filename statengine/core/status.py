@@ -130,7 +130,7 @@ def status_from_actions(
     if not monitored:
         return Status.NotMonitored, None
     actions = list(actions)
-    held = {a.conn_id for a in actions if a.kind is _K.CallOnHold}
+    held = {a.conn_id for a in actions if a.kind is _K.CallOnHold} if len(actions) > 1 else ()
     best = Status.LoggedIn if sticky_logged_in else Status.Monitored
     best_rank = RANK[best]
     best_action: Action | None = None
