@@ -5,7 +5,7 @@ then the time to back that pool up and restore it.
 
     python -m benchmarks throughput [--agents 1000] [--events 1000000]
         [--profiles Default,CollectorDefault] [--mode NONE] [--seed 1]
-        [--runs 3] [--no-statistics] [--json FILE]
+        [--runs 3] [--no-statistics] [--no-shared-sums] [--json FILE]
 
 What it does, in order:
 
@@ -192,6 +192,7 @@ def run(
     seed: int = 1,
     profiles: tuple[str, ...] = DEFAULT_PROFILES,
     statistics_on: bool = True,
+    shared_sums: bool = True,
     runs: int = 3,
     console: Console | None = None,
 ) -> dict[str, Any]:
@@ -204,6 +205,8 @@ def run(
     mix = collections.Counter(type(e).__name__ for e in stream)
     gc.collect()
     engine = Engine(center, now=stream[0].time, profile=profile)
+    # the comparison switch of --no-shared-sums (docs/semantics.md §3.5)
+    engine._pool.share_sums = shared_sums
     rss_before = _rss_mb()
     open_s, _, opened = _timed(
         lambda: _open_library(engine, profile, profiles, mode) if statistics_on else {}
@@ -230,6 +233,8 @@ def run(
         "profiles": list(profiles) if statistics_on else [],
         "open_statistics": n_open,
         "open_statistics_by_profile": opened,
+        "shared_sums": shared_sums,
+        "aggregates": engine.pool_statistics().aggregates,
         "open_time_s": round(open_s, 3),
         "events_per_s": round(n / feed_wall),
         "us_per_event": round(feed_wall / n * 1e6, 2),
@@ -269,6 +274,8 @@ _ROWS = (
     ("virtual hours", "virtual_hours", "h"),
     ("notification mode", "notification_mode", ""),
     ("open statistics", "open_statistics", ""),
+    ("aggregates and shared sums", "aggregates", ""),
+    ("shared sums", "shared_sums", ""),
     ("time to open them", "open_time_s", "s"),
     ("events/s", "events_per_s", ""),
     ("µs/event (wall)", "us_per_event", "µs"),
@@ -380,6 +387,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="open no statistics: measure state reconstruction alone",
     )
+    parser.add_argument(
+        "--no-shared-sums",
+        action="store_true",
+        help="one aggregate per statistic (for comparison; docs/semantics.md §3.5)",
+    )
     parser.add_argument("--json", metavar="FILE", help="also write every figure there as JSON")
     args = parser.parse_args(argv)
     result = run(
@@ -389,6 +401,7 @@ def main(argv: list[str] | None = None) -> None:
         seed=args.seed,
         profiles=args.profiles,
         statistics_on=not args.no_statistics,
+        shared_sums=not args.no_shared_sums,
         runs=args.runs,
     )
     if args.json:

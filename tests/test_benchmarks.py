@@ -80,6 +80,9 @@ def test_the_figures_are_consistent(tiny: tuple[str, dict[str, Any]]) -> None:
         "Default": _expected_statistics(1),
         "CollectorDefault": _expected_statistics(1),
     }
+    # the library shares sums: far fewer aggregates than statistics
+    assert figures["shared_sums"] is True
+    assert 0 < figures["aggregates"] < figures["open_statistics"] / 2
     for key in ("events_per_s", "us_per_event", "cpu_us_per_event", "peak_rss_mb"):
         assert figures[key] > 0, key
     assert figures["bytes_per_statistic"] is not None
