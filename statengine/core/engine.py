@@ -509,12 +509,21 @@ class Engine:
             obj = m.groups.get(ref)
         elif ref.type is ObjectType.StagingArea:
             obj = m.staging.get((ref.tenant, ref.id))
+        elif ref.type is ObjectType.MediaChannel:
+            # "<media>|<agent>|<place>|<link>" (statengine.core.media): the
+            # place holds its channels by (link, agent, media)
+            parts = ref.id.split("|")
+            place = m.places.get((ref.tenant, parts[2])) if len(parts) == 4 else None
+            if place is not None:
+                channel = place.channels.get((parts[3], parts[1], parts[0]))
+                obj = channel if channel is not None and channel.ref == ref else None
         if obj is None:
             raise LocalProtocolError(f"unknown object {ref}")
         return obj
 
     def status(self, ref: ObjectRef) -> StatusInfo:
-        """The current status of a DN, place, agent or staging area.
+        """The current status of a DN, place, agent, staging area or media
+        channel (``FeedResult`` actions name channels as their devices).
 
         Raises:
             LocalProtocolError: no such object (groups: see :meth:`group_status`).

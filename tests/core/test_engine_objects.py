@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from statengine import Engine, ObjectRef, ObjectType, Status
 from statengine.core.engine import StatisticsProfile
 from statengine.core.stattypes import StatType, load_time_ranges
+from statengine.errors import LocalProtocolError
 from statengine.testing import StreamProfile, generate_stream, make_center
 
 
@@ -53,3 +56,28 @@ def test_a_formula_over_the_request_range_is_keyed_by_it() -> None:
     short, long = (engine.peek("f", n).value for n in (0, 1))
     assert (short, long) == tuple(float(engine.peek("p", n).value) for n in (0, 1))
     assert short < long
+
+
+def test_status_of_a_media_channel_the_actions_name() -> None:
+    center = make_center(agents=3, queues=1)
+    engine = Engine(center)
+    seen: dict[ObjectRef, object] = {}
+    for event in generate_stream(center, seed=2, events=600):
+        result = engine.feed(event)
+        for action in result.actions:
+            if action.device.type is ObjectType.MediaChannel:
+                seen[action.device] = None
+    assert seen, "the stream logged no agent in to an Interaction Server"
+    for ref in seen:
+        info = engine.status(ref)
+        channel = next(
+            ch
+            for place in engine._model.places.values()
+            for ch in place.channels.values()
+            if ch.ref == ref
+        )
+        assert (info.status, info.since) == (channel.status, channel.since)
+    ref = next(iter(seen))
+    for bad in ("nonsense", "chat|A0|P0", "chat|A0|P0|nolink", "chat|nobody|P0|ixn1"):
+        with pytest.raises(LocalProtocolError, match="unknown object"):
+            engine.status(ObjectRef(ref.tenant, ObjectType.MediaChannel, bad))
