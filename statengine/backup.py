@@ -54,7 +54,7 @@ import msgpack
 import statengine
 from statengine.core.engine import Engine
 from statengine.core.snapshot import VERSION as SNAPSHOT_VERSION
-from statengine.core.snapshot import check_format, gc_paused, summarize
+from statengine.core.snapshot import check_format, gc_paused, pool_columns, summarize
 from statengine.errors import SnapshotError
 
 __all__ = [
@@ -409,7 +409,8 @@ def _tally(names: Any) -> dict[str, int]:
 
 def _details(snapshot: dict[str, Any]) -> dict[str, Any]:
     """The counts :func:`describe_backup` adds to the core's summary, read
-    from the snapshot's tables (their layout: ``statengine.core.snapshot``)."""
+    from the snapshot's tables (the pool's through
+    :func:`~statengine.core.snapshot.pool_columns`, whatever the version)."""
     model, pool = snapshot["model"], snapshot["pool"]
     refs = snapshot["refs"]
     devices = [*model["dns"], *model["staging"]]
@@ -417,29 +418,22 @@ def _details(snapshot: dict[str, Any]) -> dict[str, Any]:
         for partial in agent["partials"]:
             devices.extend(partial["channels"])
     open_kinds = _tally(str(action["kind"]) for device in devices for action in device["open"])
-    schema = pool["schemas"]["statistic"]
-    s_type, s_profile = schema.index("type"), schema.index("profile")
-    s_requested = schema.index("last_requested")
     types, profiles = pool["stat_types"], pool["profiles"]
-    statistics = pool["statistics"]
-    sub_schema = pool["schemas"]["subscription"]
-    u_subscriber, u_stat = sub_schema.index("subscriber"), sub_schema.index("stat")
-    subscriptions = pool["subscriptions"]
-    subscribed = {row[u_stat] for row in subscriptions}
-    requested = [row[s_requested] for row in statistics if row[s_requested] is not None]
+    type_of, profile_of, last_requested = pool_columns(
+        snapshot, "statistics", ("type", "profile", "last_requested")
+    )
+    subscriber_of, stat_of = pool_columns(snapshot, "subscriptions", ("subscriber", "stat"))
+    subscribed = set(stat_of)
+    requested = [t for t in last_requested if t is not None]
     return {
         "staging_areas": len(model["staging"]),
         "groups_by_type": _tally(str(refs[group["ref"]][1]) for group in model["groups"]),
         "open_actions": sum(open_kinds.values()),
         "open_actions_by_kind": open_kinds,
-        "statistics_by_category": _tally(
-            str(types[row[s_type]]["definition"]["Category"]) for row in statistics
-        ),
-        "statistics_by_profile": _tally(
-            str(profiles[row[s_profile]]["name"]) for row in statistics
-        ),
-        "statistics_unsubscribed": sum(1 for i in range(len(statistics)) if i not in subscribed),
-        "subscriptions_by_subscriber": _tally(str(row[u_subscriber]) for row in subscriptions),
+        "statistics_by_category": _tally(str(types[i]["definition"]["Category"]) for i in type_of),
+        "statistics_by_profile": _tally(str(profiles[i]["name"]) for i in profile_of),
+        "statistics_unsubscribed": sum(1 for i in range(len(type_of)) if i not in subscribed),
+        "subscriptions_by_subscriber": _tally(str(s) for s in subscriber_of),
         "oldest_last_request": min(requested) if requested else None,
     }
 

@@ -30,6 +30,7 @@ from statengine.backup import (
 )
 from statengine.core import events as ev
 from statengine.core.engine import StatisticsProfile
+from statengine.core.snapshot import VERSION as SNAPSHOT_VERSION
 from statengine.testing import make_center
 
 DATA = pathlib.Path(__file__).parent / "data"
@@ -63,7 +64,7 @@ def test_write_then_read(tmp_path: pathlib.Path) -> None:
     assert backup.header.format_version == FORMAT_VERSION == 1
     assert backup.header.engine_version == statengine.__version__
     assert backup.header.created == T0 + 61_000
-    assert backup.header.snapshot_version == 1
+    assert backup.header.snapshot_version == SNAPSHOT_VERSION == 2
     assert backup.snapshot == msgpack.unpackb(msgpack.packb(e.snapshot()), raw=False)
     restored = Engine.restore(e.config, backup.snapshot, profile=e.profile())
     assert restored.peek("c", 1).value == 3

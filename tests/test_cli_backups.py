@@ -499,7 +499,7 @@ def test_inspect_json_says_what_the_backup_holds(
     raw = path.read_bytes()
     assert info["path"] == str(path)
     assert info["size"] == len(raw)
-    assert (info["format_version"], info["snapshot_version"]) == (1, 1)
+    assert (info["format_version"], info["snapshot_version"]) == (1, 2)
     assert info["engine_version"] == statengine.__version__
     assert info["created"] == T0 + 123
     assert info["checksum"] == {"algorithm": "SHA-256", "status": "ok", "digest": raw[-32:].hex()}

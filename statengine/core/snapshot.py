@@ -112,18 +112,29 @@ import contextlib
 import gc
 import heapq
 import itertools
+import operator
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import attrgetter, itemgetter
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 from sortedcontainers import SortedList
 
 from statengine.core import events as ev
 from statengine.core.actions import Action, ActionKind
-from statengine.core.aggregates import ActionAggregate, CountTracker, StatusAggregate
+from statengine.core.aggregates import (
+    ActionAggregate,
+    ActionSums,
+    ActionView,
+    CountTracker,
+    KindSums,
+    MaskView,
+    StatusAggregate,
+    StatusCounters,
+    StatusSums,
+)
 from statengine.core.categories import Statistic, StatKey, Term, time_varying
 from statengine.core.currentstate import StateNode, state_tree
 from statengine.core.engine import Engine, FeedResult
@@ -138,7 +149,7 @@ from statengine.core.notify import (
     Subscription,
 )
 from statengine.core.objects import AgentConfig, ObjectRef, ObjectType
-from statengine.core.pool import Pool, _Entry, _strip_reasons, key_definition
+from statengine.core.pool import Pool, _Entry, _Shared, _strip_reasons, key_definition
 from statengine.core.profiles import ProfileKind, TimeProfile
 from statengine.core.state import (
     AgentState,
@@ -181,6 +192,7 @@ __all__ = [
     "Restored",
     "check_fields",
     "check_format",
+    "pool_columns",
     "restore_engine",
     "snapshot_engine",
     "summarize",
@@ -189,9 +201,14 @@ __all__ = [
 #: The ``format`` field of every snapshot.
 FORMAT = "statengine-snapshot"
 #: The snapshot version this code writes; it reads every version up to it.
-VERSION = 1
+VERSION = 2
 
 _EMPTY_KV: Mapping[str, str | int] = MappingProxyType({})
+#: plain ref ids: written as they are
+_ATOMS = frozenset({str, int})
+#: the order of :class:`ObjectRef` (as its ``__lt__``), at C speed
+_REF_ORDER = attrgetter("tenant", "type._value_", "id")
+_TUPLE = frozenset({tuple})
 _ERRORS = (KeyError, TypeError, ValueError, IndexError, AttributeError, AssertionError)
 #: name -> member (``Enum.__members__`` builds a new proxy at every access)
 _KINDS: Mapping[str, ActionKind] = dict(ActionKind.__members__)
@@ -203,12 +220,25 @@ def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building or reading a large
     tree: its passes over millions of young objects would otherwise cost
     more than the work itself (a snapshot creates no reference cycles that
-    need collecting meanwhile). Restores the previous state."""
+    need collecting meanwhile). Restores the previous state.
+
+    What was built is long-lived (a restored engine) or freed by reference
+    counting (a snapshot tree, once written), so it is moved to the oldest
+    generation at once (``gc.freeze`` then ``gc.unfreeze``: two list splices)
+    instead of being walked by the next young collection and again by the
+    middle one: a restore creates about a million tracked objects, and
+    walking them cost 0.15-0.2 s. They stay collectable by full
+    collections, like any long-lived object. Skipped when the process has
+    frozen objects of its own (``gc.get_freeze_count()``), which unfreezing
+    would release."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if enabled:
             gc.enable()
 
@@ -369,7 +399,8 @@ def _restore(
     profile: StatisticsProfile | None,
     keep_subscriptions: bool | None,
 ) -> Restored:
-    check_format(data)
+    version = check_format(data)
+    check_fields()  # the restore builds objects field by field
     clock = data.get("clock")
     if clock is not None and type(clock) is not int:
         raise SnapshotError(f"clock: expected an integer (ms) or null, found {clock!r}")
@@ -386,7 +417,8 @@ def _restore(
         inp.read_refs(data)
         _engine_in(inp, engine, data)
         _model_in(inp, engine._model, _get(data, "model", dict))
-        plan = _pool_in(inp, engine, _get(data, "pool", dict), keep=keep, clock=clock, now=now)
+        pool = _get(data, "pool", dict)
+        plan = _pool_in(inp, engine, pool, version, keep=keep, clock=clock, now=now)
         pending = data.get("pending")
         if pending is not None:
             _pending_in(inp, engine, pending)
@@ -425,7 +457,7 @@ def summarize(data: Any) -> dict[str, Any]:
     """
     version = check_format(data)
     try:
-        model, pool = data["model"], data["pool"]
+        model = data["model"]
         return {
             "version": version,
             "clock": data.get("clock"),
@@ -438,11 +470,43 @@ def summarize(data: Any) -> dict[str, Any]:
             "groups": len(model["groups"]),
             "calls": len(model["calls"]),
             "interactions": len(model["interactions"]),
-            "statistics": len(pool["statistics"]),
-            "subscriptions": len(pool["subscriptions"]),
+            "statistics": len(pool_columns(data, "statistics", ("object",))[0]),
+            "subscriptions": len(pool_columns(data, "subscriptions", ("stat",))[0]),
         }
     except _ERRORS as exc:
         raise SnapshotError(f"cannot summarize the snapshot: {_describe(exc)}") from exc
+
+
+def pool_columns(data: Any, table: str, names: Iterable[str]) -> list[list[Any]]:
+    """Columns of the pool's ``statistics`` or ``subscriptions`` table, in
+    either snapshot version (version 1 keeps rows, version 2 columns), for
+    readers of a snapshot's tables such as ``backup inspect``: the layout
+    stays this module's business.
+
+    Raises:
+        SnapshotError: not a snapshot this statengine reads, or no such table
+            or column.
+    """
+    version = check_format(data)
+    try:
+        pool = data["pool"]
+        if version == 1:
+            schema = pool["schemas"][table.removesuffix("s")]
+            rows = pool[table]
+            return [[row[schema.index(name)] for row in rows] for name in names]
+        columns = pool[table]
+        found = []
+        for name in names:
+            if table == "statistics" and name not in columns:  # in its definition
+                saved = pool["definitions"][name]
+                found.append([saved[j] for j in columns["definition"]])
+            else:
+                found.append(columns[name])
+        if not all(type(col) is list for col in found) or len({len(c) for c in found}) > 1:
+            raise TypeError(f"{table}: expected columns of equal length")
+        return found
+    except _ERRORS as exc:
+        raise SnapshotError(f"pool.{table}: {_describe(exc)}") from exc
 
 
 # ==========================================================================
@@ -494,9 +558,11 @@ def _kv(value: Any) -> Mapping[str, str | int]:
 
 def _plain_id(value: Any, what: str) -> Any:
     """A ref id as plain data: str / int, tuples of them as lists."""
-    if type(value) in (str, int):
+    if type(value) in _ATOMS:
         return value
     if type(value) is tuple:
+        if _ATOMS.issuperset(map(type, value)):
+            return list(value)
         return [_plain_id(v, what) for v in value]
     raise SnapshotError(
         f"{what}: ref id {value!r} ({_kind(value)}) cannot be saved: "
@@ -506,6 +572,8 @@ def _plain_id(value: Any, what: str) -> Any:
 
 def _id_in(value: Any) -> Any:
     if isinstance(value, list):
+        if _ATOMS.issuperset(map(type, value)):
+            return tuple(value)
         return tuple(_id_in(v) for v in value)
     if type(value) in (str, int):
         return value
@@ -518,6 +586,9 @@ class _Out:
     def __init__(self) -> None:
         self.refs: list[list[Any]] = []
         self.ref_ids: dict[ObjectRef, int] = {}
+        #: id(ref object) -> row, for the objects in ``held``
+        self.by_id: dict[int, int] = {}
+        self.held: list[ObjectRef] = []
         #: id(action) -> [device ref index, position in the device's open actions]
         self.located: dict[int, list[Any]] = {}
         #: (dict, key, action): status actions to locate once every device is written
@@ -529,6 +600,25 @@ class _Out:
             i = self.ref_ids[r] = len(self.refs)
             self.refs.append([r.tenant, r.type.name, r.id])
         return i
+
+    def refs_of(self, keys: Sequence[Any]) -> list[int]:
+        """Row numbers of many refs at once. Looked up by identity first (a
+        ref object is met many times: hashing it by value is a Python call);
+        refs new to the table join it in sorted order, so that the table does
+        not depend on the order of a set they were read from (the output
+        stays canonical)."""
+        by_id = self.by_id
+        found = list(map(by_id.get, map(id, keys)))
+        if None in found:
+            ids = self.ref_ids
+            missing = [k for k, i in zip(keys, found, strict=True) if i is None]
+            for r in sorted({k for k in missing if k not in ids}, key=_REF_ORDER):
+                self.ref(r)
+            for r in missing:
+                by_id[id(r)] = ids[r]
+            self.held += missing  # alive: their ids are not reused meanwhile
+            found = list(map(by_id.__getitem__, map(id, keys)))
+        return found  # type: ignore[return-value]
 
     def action(self, a: Action) -> dict[str, Any]:
         d: dict[str, Any] = {"kind": a.kind.name, "device": self.ref(a.device), "start": a.start}
@@ -871,7 +961,10 @@ def _model_out(out: _Out, m: Model) -> dict[str, Any]:
         out.later.append((d, place.status_action))
         places.append(d)
     groups = [
-        {"ref": out.ref(ref), "members": [out.ref(r) for r in sorted(x.ref for x in g.members)]}
+        {
+            "ref": out.ref(ref),
+            "members": out.refs_of(sorted((x.ref for x in g.members), key=_REF_ORDER)),
+        }
         for ref, g in m.groups.items()
     ]
     calls = []
@@ -1263,11 +1356,50 @@ _AGG_CLASSES: dict[str, type] = {
     "status": StatusAggregate,
     "window-action": WindowActionAggregate,
     "window-status": WindowStatusAggregate,
+    "mask-view": MaskView,
+    "action-view": ActionView,
 }
 _AGG_NAMES = {cls: name for name, cls in _AGG_CLASSES.items()}
+#: the aggregate fields that may be None (the others are integers)
+_NULLABLE_SCALARS = frozenset({"dmax", "dmin"})
+_NULLABLE_SUMS = frozenset({"sum_dmax", "sum_dmin"})
+#: a status's running sums in :class:`StatusCounters` (per status, shared)
+_SUMS_FIELDS = ("n", "closed", "adj_n", "adj_t", "count", "eff_sum", "cur_sum")
+#: :class:`StatusCounters`: ``members`` and ``sums`` are written as rows
+_STATUS_COUNTERS_FIELDS = ("opened", "interval_start", "members", "sums")
+#: an action kind's running sums in :class:`ActionSums` (per kind, shared)
+_KIND_SUMS_FIELDS = ("n", "adj_n", "t_clip", "adj_t", "done_n", "dmax", "dmin", "count", "cur_sum")
+#: :class:`ActionSums`: ``open`` and ``sums`` are written as rows
+_ACTION_SUMS_FIELDS = ("opened", "interval_start", "open", "sums")
+#: :class:`MaskView` and :class:`ActionView`: ``selected`` is derived from the mask
+_VIEW_FIELDS = ("counters", "mask", "selected")
+_VIEWS = (MaskView, ActionView)
+_COUNTER_COLUMNS = tuple(f"counter_{name}" for name in _COUNTER_FIELDS)
+_SUMS_COLUMNS = tuple(f"sum_{name}" for name in _SUMS_FIELDS)
+_KIND_SUMS_COLUMNS = tuple(f"sum_{name}" for name in _KIND_SUMS_FIELDS)
 
-_AGG_HEAD = ("role", "filtered", "counter", "range", "ordered")
-_SCHEMAS: dict[str, tuple[str, ...]] = {
+#: The row layouts of version 1 (``pool.schemas`` of a v1 snapshot), frozen:
+#: version 1 snapshots are read with them whatever the aggregate classes
+#: become.
+_V1_AGG_HEAD = ("role", "filtered", "counter", "range", "ordered")
+_V1_ACTION = (
+    *_V1_AGG_HEAD,
+    "distinct",
+    *("opened", "interval_start", "n", "cont_n", "adj_n", "t_clip", "adj_t", "done_n"),
+    *("dmax", "dmin", "range_n", "range_t", "cur_sum"),
+    "open",
+)
+_V1_STATUS = (
+    *_V1_AGG_HEAD,
+    "mask",
+    "filter",
+    *("opened", "interval_start", "n", "cont_n", "closed", "adj_n", "adj_t"),
+    *("dmax", "dmin", "range_n", "range_t", "cur_sum", "eff_sum"),
+    "open",
+    "tracked",
+    "cont_since",
+)
+_V1_SCHEMAS: dict[str, tuple[str, ...]] = {
     "statistic": (
         "object",
         "type",
@@ -1290,21 +1422,10 @@ _SCHEMAS: dict[str, tuple[str, ...]] = {
         "last_value",
         "next_send",
     ),
-    "action": (*_AGG_HEAD, "distinct", *_ACTION_SCALARS, "open"),
-    "status": (*_AGG_HEAD, "mask", "filter", *_STATUS_SCALARS, "open", "tracked", "cont_since"),
-    "window-action": (*_AGG_HEAD, "distinct", *_ACTION_SCALARS, "open", *_WINDOW_SCALARS, "log"),
-    "window-status": (
-        *_AGG_HEAD,
-        "mask",
-        "filter",
-        *_STATUS_SCALARS,
-        "open",
-        "tracked",
-        "cont_since",
-        *_WINDOW_SCALARS,
-        "closed_log",
-        "entries",
-    ),
+    "action": _V1_ACTION,
+    "status": _V1_STATUS,
+    "window-action": (*_V1_ACTION, "window", "step", "selection", "log"),
+    "window-status": (*_V1_STATUS, "window", "step", "selection", "closed_log", "entries"),
 }
 _INTS = frozenset({int, type(None)})
 
@@ -1317,6 +1438,8 @@ def _slots(cls: type) -> set[str]:
 
 
 def _known_slots(cls: type) -> set[str]:
+    if cls in _VIEWS:
+        return set(_VIEW_FIELDS)
     if issubclass(cls, StatusAggregate):
         known = set(_STATUS_SCALARS) | set(_STATUS_OTHER)
         if cls is WindowStatusAggregate:
@@ -1360,8 +1483,10 @@ _KNOWN_FIELDS: dict[type, frozenset[str]] = {
         "_static_targets "
         "_resets _periodic _ticking _next_tick _expiry _expiry_entry _dirty _filtered "
         "_since_login _validity_dirty _validity_objects _by_object _wide _seq _expired "
-        "_counters _member_counters _group_counters _shared_of _next_resets share_sums",
+        "_counters _member_counters _group_counters _shared_of _target_sums _open_sum_routes "
+        "_routes _next_resets share_sums _epoch",
         _Entry: "agg stat media filter",
+        _Shared: "key counters stats watch media filter kinds",
         Statistic: "key object stat_type profile tz time_range time_range2 opened main rel extra "
         "formula terms state next_reset last_requested subscriptions changes_subscriptions "
         "time_varying valid",
@@ -1398,15 +1523,20 @@ def check_fields() -> None:
 
 def _check_slots() -> None:
     """Refuse to snapshot an aggregate class with state this module does not know."""
-    for cls in _AGG_CLASSES.values():
-        unknown = _slots(cls) - _known_slots(cls)
-        if unknown:
+    known = {cls: _known_slots(cls) for cls in _AGG_CLASSES.values()}
+    known[CountTracker] = set(_COUNTER_FIELDS)
+    known[StatusCounters] = set(_STATUS_COUNTERS_FIELDS)
+    known[StatusSums] = set(_SUMS_FIELDS)
+    known[ActionSums] = set(_ACTION_SUMS_FIELDS)
+    known[KindSums] = set(_KIND_SUMS_FIELDS)
+    for cls, names in known.items():
+        slots = _slots(cls)
+        if slots != names:
             raise InternalError(
-                f"{cls.__name__} has fields the snapshot does not save: {sorted(unknown)}; "
-                "update statengine/core/snapshot.py (and its VERSION if the format changes)"
+                f"{cls.__name__} fields changed (new: {sorted(slots - names)}, gone: "
+                f"{sorted(names - slots)}): the snapshot would not save them; update "
+                "statengine/core/snapshot.py (and its VERSION if the format changes)"
             )
-    if _slots(CountTracker) != set(_COUNTER_FIELDS):
-        raise InternalError("CountTracker changed: update statengine/core/snapshot.py")
 
 
 def _range_row(rng: Any) -> list[Any]:
@@ -1435,12 +1565,9 @@ class _PoolOut:
         self.masks: list[list[Any]] = []
         self.mask_ids: dict[int, int] = {}
         self.settings: list[list[Any]] = []
-        self.settings_ids: dict[NotificationSettings, int] = {}
-        self.aggs: dict[int, int] = {}
-        self.action_scalars = attrgetter(*_ACTION_SCALARS)
-        self.status_scalars = attrgetter(*_STATUS_SCALARS)
-        self.window_scalars = attrgetter(*_WINDOW_SCALARS)
-        self.counter_fields = attrgetter(*_COUNTER_FIELDS)
+        self.settings_ids: dict[tuple[str, float, float], int] = {}
+        self.media: list[list[str]] = []
+        self.media_ids: dict[frozenset[str], int] = {}
 
     def stat_type(self, st: StatType) -> int:
         i = self.type_ids.get(id(st))
@@ -1501,70 +1628,41 @@ class _PoolOut:
         return i
 
     def notify(self, s: NotificationSettings) -> int:
-        i = self.settings_ids.get(s)
+        key = (s.mode.name, s.insensitivity, s.frequency)
+        i = self.settings_ids.get(key)
         if i is None:
-            i = self.settings_ids[s] = len(self.settings)
-            self.settings.append([s.mode.name, s.insensitivity, s.frequency])
+            i = self.settings_ids[key] = len(self.settings)
+            self.settings.append(list(key))
         return i
 
-    def aggregate(self, agg: Any, role: str, filtered: bool) -> list[Any]:
-        aggs = self.aggs
-        aggs[id(agg)] = len(aggs)
-        cls = type(agg)
-        name = _AGG_NAMES.get(cls)
-        if name is None:
-            raise InternalError(f"the snapshot does not know aggregates of class {cls.__name__}")
-        ref = self.out.ref
-        counter = agg.counter
-        rng = agg.time_range
-        row: list[Any] = [
-            name,
-            role,
-            filtered,
-            None if counter is None else list(self.counter_fields(counter)),
-            None if rng is None else self.range(rng),
-        ]
-        if cls is ActionAggregate or cls is WindowActionAggregate:
-            row.append(agg.starts is not None)
-            row.append(agg.conns is not None)
-            row += self.action_scalars(agg)
-            row.append([[ref(k[0]), k[1].name, k[2], s] for k, s in agg.open.items()])
-            if cls is WindowActionAggregate:
-                row += self.window_scalars(agg)
-                row.append([list(e) for e in agg.log])
-        else:
-            row.append(agg.seg_starts is not None)
-            row.append(self.mask(agg.mask))
-            row.append(self.filter(agg.filter))
-            row += self.status_scalars(agg)
-            row.append([[ref(k), s, since] for k, (s, since) in agg.open.items()])
-            row.append(sorted([ref(k) for k in agg.tracked]))
-            row.append([[ref(k), t] for k, t in agg.cont_since.items()])
-            if cls is WindowStatusAggregate:
-                row += self.window_scalars(agg)
-                row.append([list(e) for e in agg.closed_log])
-                row.append(list(agg.entries))
-        return row
+    def each(self, objects: list[Any], row: Callable[[Any], int | None]) -> list[Any]:
+        """``row(x)`` for each of many objects, computed once per distinct
+        object (they are few: definitions, masks, ranges...)."""
+        ids = list(map(id, objects))
+        distinct = dict(zip(ids, objects, strict=True))
+        found = {k: row(x) for k, x in distinct.items()}
+        return list(map(found.__getitem__, ids))
+
+    def media_set(self, media: frozenset[str] | None) -> int | None:
+        if media is None:
+            return None
+        i = self.media_ids.get(media)
+        if i is None:
+            i = self.media_ids[media] = len(self.media)
+            self.media.append(sorted(media))
+        return i
 
 
-def _entries_of(pool: Pool) -> dict[int, _Entry]:
-    """id(aggregate) -> its routing entry (filter and media live there)."""
-    found: dict[int, _Entry] = {}
-    for kinds in pool._by_target.values():
-        for lst in kinds.values():
-            for e in lst:
-                found[id(e.agg)] = e
-    for index in (pool._by_member, pool._by_group, pool._open_routes):
-        for lst in index.values():
-            for e in lst:
-                found.setdefault(id(e.agg), e)
-    return found
-
-
-def _stat_filter(stat: Statistic, entries: Mapping[int, _Entry]) -> Filter | None:
-    """The filter of a statistic whose main aggregate is not routed (its
-    routing entry, when it has one, holds the filter)."""
+def _stat_filter(stat: Statistic, entries: Mapping[int, _Entry], pool: Pool) -> Filter | None:
+    """The filter of a statistic: its routing entries hold it, or the shared
+    sums it reads, or a status aggregate; a CurrentState statistic is not
+    routed (its key holds the filter's text)."""
     for agg in stat.aggregates:
+        if type(agg) in _VIEWS:
+            shared = pool._shared_of.get(agg.counters)
+            if shared is not None and shared.filter is not None:
+                return shared.filter
+            continue
         f = getattr(agg, "filter", None)
         if isinstance(f, Filter):
             return f
@@ -1577,129 +1675,560 @@ def _stat_filter(stat: Statistic, entries: Mapping[int, _Entry]) -> Filter | Non
     return None
 
 
+# -- writing the pool (version 2: columns) -------------------------------------
+#
+# Every table is a mapping of column name -> list, one value per row: a
+# statistic, an aggregate, a subscription... Columns are built and read
+# whole (attrgetter, zip, map: C loops), and msgpack writes a list of ints
+# or strings much faster than as many small lists. A variable number of
+# items per row (an aggregate's open items, tracked members...) is a count
+# column plus flat columns holding every row's items one after the other.
+# Objects that several others hold (an aggregate two statistics read, the
+# per-status sums many statistics share, a routing entry in several
+# indexes) are written once, by identity, and referred to by row number,
+# so that a restore re-creates the sharing.
+
+
+def _fields_getter(names: tuple[str, ...]) -> Callable[[list[Any]], tuple[list[Any], ...]]:
+    """A function giving, for a list of objects, one list per field of
+    ``names``: a list comprehension per field, whose attribute load the
+    interpreter specializes for the slots of the class it meets (about half
+    the cost of ``attrgetter``, which looks every attribute up by name).
+    The field names come from this module's tables, never from the data."""
+    if not all(name.isidentifier() for name in names):
+        raise InternalError(f"not field names: {names}")
+    body = "".join(f"[o.{name} for o in objs], " for name in names)
+    namespace: dict[str, Any] = {}
+    exec(f"def fields(objs):\n    return ({body})\n", namespace)
+    getter: Callable[[list[Any]], tuple[list[Any], ...]] = namespace["fields"]
+    return getter
+
+
+_STAT_SCALARS = ("opened", "next_reset", "last_requested", "valid")
+_STAT_PARTS = _fields_getter(
+    ("object", "main", "rel", "stat_type", "profile", "time_range", "time_range2")
+)
+_STAT_SCALAR_PARTS = _fields_getter(_STAT_SCALARS)
+_SUB_PARTS = _fields_getter(
+    ("subscriber", "ref_id", "statistic", "settings", "stat_type", "last_value", "next_send")
+)
+_ACTION_OTHERS = ("time_range", "starts", "conns", "counter", "open")
+_ACTION_PARTS = _fields_getter((*_ACTION_SCALARS, *_ACTION_OTHERS))
+_STATUS_OTHERS = ("time_range", "seg_starts", "mask", "filter", "counter", "open", "tracked")
+_STATUS_PARTS = _fields_getter((*_STATUS_SCALARS, *_STATUS_OTHERS, "cont_since"))
+_WINDOW_PARTS = _fields_getter(_WINDOW_SCALARS)
+_COUNTER_PARTS = _fields_getter(_COUNTER_FIELDS)
+_SUMS_PARTS = _fields_getter(_SUMS_FIELDS)
+_KIND_SUMS_PARTS = _fields_getter(_KIND_SUMS_FIELDS)
+
+
+def _kind_order(item: tuple[ActionKind, Any]) -> str:
+    return item[0]._name_
+
+
+def _kind_value(kind: ActionKind) -> Any:
+    return kind._value_
+
+
+_KIND_VALUE = _kind_value
+
+
+def _shared_key(
+    obj: ObjectRef,
+    subject: Subject,
+    canonical: Any,
+    tz: Any,
+    opened: int,
+    epoch: int,
+    action: bool,
+    media: frozenset[str] | None,
+    flt: Filter | None,
+) -> tuple[Any, ...]:
+    """The key ``Pool._counters`` finds shared sums by (``Pool._shared`` and
+    ``Pool._action_sums``): object, subject, the profile's canonical form,
+    zone, open time and the pool's epoch then; action sums add the media
+    and filter their actions must match."""
+    if action:
+        return (
+            obj,
+            subject,
+            canonical,
+            tz,
+            opened,
+            epoch,
+            media,
+            None if flt is None else flt.canonical(),
+        )
+    return (obj, subject, canonical, tz, opened, epoch)
+
+
+def _present(values: Iterable[Any]) -> list[bool]:
+    """``value is not None`` for each value (at C speed)."""
+    return list(map(operator.is_not, values, itertools.repeat(None)))
+
+
+def _counter_columns(counters: list[Any], cols: dict[str, list[Any]]) -> None:
+    cols["counter"] = _present(counters)
+    present = [c for c in counters if c is not None]
+    cols.update(zip(_COUNTER_COLUMNS, _COUNTER_PARTS(present), strict=True))
+
+
+def _action_columns(po: _PoolOut, aggs: list[Any], window: bool) -> dict[str, list[Any]]:
+    out = po.out
+    parts = _ACTION_PARTS(aggs)
+    cols: dict[str, list[Any]] = dict(zip(_ACTION_SCALARS, parts, strict=False))
+    ranges, starts, conns_of, counters, opens = parts[len(_ACTION_SCALARS) :]
+    cols["range"] = po.each(ranges, po.range)
+    cols["ordered"] = _present(starts)
+    cols["distinct"] = _present(conns_of)
+    _counter_columns(counters, cols)
+    # -- open items
+    cols["open_n"] = list(map(len, opens))
+    keys = list(itertools.chain.from_iterable(opens))
+    devices, kinds, conns = zip(*keys, strict=True) if keys else ((), (), ())
+    cols["open_device"] = out.refs_of(devices)
+    cols["open_kind"] = [kind._name_ for kind in kinds]
+    cols["open_conn"] = list(conns)
+    cols["open_start"] = list(itertools.chain.from_iterable(map(dict.values, opens)))
+    if window:
+        cols.update(zip(_WINDOW_SCALARS, _WINDOW_PARTS(aggs), strict=True))
+        cols["log"] = [[list(e) for e in a.log] for a in aggs]
+    return cols
+
+
+def _status_columns(po: _PoolOut, aggs: list[Any], window: bool) -> dict[str, list[Any]]:
+    out = po.out
+    parts = _STATUS_PARTS(aggs)
+    cols: dict[str, list[Any]] = dict(zip(_STATUS_SCALARS, parts, strict=False))
+    ranges, seg_starts, masks, filters, counters, opens, tracked, conts = parts[
+        len(_STATUS_SCALARS) :
+    ]
+    cols["range"] = po.each(ranges, po.range)
+    cols["ordered"] = _present(seg_starts)
+    cols["mask"] = po.each(masks, po.mask)
+    cols["filter"] = po.each(filters, po.filter)
+    _counter_columns(counters, cols)
+    # -- open items
+    cols["open_n"] = list(map(len, opens))
+    cols["open_member"] = out.refs_of(list(itertools.chain.from_iterable(opens)))
+    times = list(itertools.chain.from_iterable(map(dict.values, opens)))
+    starts, sinces = zip(*times, strict=True) if times else ((), ())
+    cols["open_start"], cols["open_since"] = list(starts), list(sinces)
+    # -- tracked members (a set's order means nothing: each row's are sorted)
+    counts = cols["tracked_n"] = list(map(len, tracked))
+    ids = out.refs_of(list(itertools.chain.from_iterable(tracked)))
+    if max(counts, default=0) > 1:
+        flat: list[int] = []
+        p = 0
+        for k in counts:
+            if k:
+                q = p + k
+                flat += sorted(ids[p:q]) if k > 1 else ids[p:q]
+                p = q
+        ids = flat
+    cols["tracked"] = ids
+    # -- continuous-number entries
+    cols["cont_since_n"] = list(map(len, conts))
+    cols["cont_since_member"] = out.refs_of(list(itertools.chain.from_iterable(conts)))
+    cols["cont_since_t"] = list(itertools.chain.from_iterable(map(dict.values, conts)))
+    if window:
+        cols.update(zip(_WINDOW_SCALARS, _WINDOW_PARTS(aggs), strict=True))
+        cols["closed_log"] = [[list(e) for e in a.closed_log] for a in aggs]
+        cols["entries"] = [list(a.entries) for a in aggs]
+    return cols
+
+
+def _view_columns(
+    po: _PoolOut, aggs: list[Any], counter_ids: dict[Any, int]
+) -> dict[str, list[Any]]:
+    return {
+        "counters": [counter_ids[a.counters] for a in aggs],
+        "mask": po.each([a.mask for a in aggs], po.mask),
+    }
+
+
+def _counters_columns(out: _Out, counters: list[StatusCounters]) -> dict[str, list[Any]]:
+    cols: dict[str, list[Any]] = {
+        "opened": [c.opened for c in counters],
+        "interval_start": [c.interval_start for c in counters],
+    }
+    sums = [c.sums for c in counters]
+    cols["sums_n"] = list(map(len, sums))
+    cols["sums_status"] = [s._name_ for s in itertools.chain.from_iterable(sums)]
+    values = list(itertools.chain.from_iterable(map(dict.values, sums)))
+    cols.update(zip(_SUMS_COLUMNS, _SUMS_PARTS(values), strict=True))
+    members = [c.members for c in counters]
+    cols["members_n"] = list(map(len, members))
+    cols["member"] = out.refs_of(list(itertools.chain.from_iterable(members)))
+    held = list(itertools.chain.from_iterable(map(dict.values, members)))
+    cols["member_status"] = [e[1]._name_ for e in held]
+    cols["member_start"] = [e[2] for e in held]
+    cols["member_since"] = [e[3] for e in held]
+    return cols
+
+
+def _action_sums_columns(out: _Out, sums_of: list[ActionSums]) -> dict[str, list[Any]]:
+    cols: dict[str, list[Any]] = {
+        "opened": [c.opened for c in sums_of],
+        "interval_start": [c.interval_start for c in sums_of],
+    }
+    sums = [c.sums for c in sums_of]
+    cols["sums_n"] = list(map(len, sums))
+    cols["sums_kind"] = [k._name_ for k in itertools.chain.from_iterable(sums)]
+    values = list(itertools.chain.from_iterable(map(dict.values, sums)))
+    cols.update(zip(_KIND_SUMS_COLUMNS, _KIND_SUMS_PARTS(values), strict=True))
+    opens = [c.open for c in sums_of]
+    cols["open_n"] = list(map(len, opens))
+    keys: list[Any] = list(itertools.chain.from_iterable(opens))
+    held = list(itertools.chain.from_iterable(map(dict.values, opens)))
+    # an open item's sums are its kind's: rebuilt from the kind on restore
+    cols["open_device"] = out.refs_of([k[0] for k in keys])
+    cols["open_kind"] = [k[1]._name_ for k in keys]
+    cols["open_conn"] = [k[2] for k in keys]
+    cols["open_start"] = [h[1] for h in held]
+    return cols
+
+
+def _flat_lists(
+    lists: list[list[Any]], ids: Mapping[Any, int], partial: bool
+) -> tuple[list[int], list[int]]:
+    """(lengths, row numbers one list after the other) of lists of objects
+    written once in a table; ``partial``: some are not in it (left out)."""
+    if partial:
+        lists = [[x for x in lst if x in ids] for lst in lists]
+    return list(map(len, lists)), list(map(ids.__getitem__, itertools.chain.from_iterable(lists)))
+
+
 def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
-    if pool._counters:
-        raise InternalError("shared per-status sums (Pool.share_sums) are not saved yet")
     po = _PoolOut(out, pool)
-    entries = _entries_of(pool)
     stats = list(pool.stats.values())
-    stat_ids = {id(s): i for i, s in enumerate(stats)}
-    stat_rows = []
-    ref = out.ref
-    aggregate = po.aggregate
-
-    def filtered(agg: Any) -> bool:
-        entry = entries.get(id(agg))
-        return entry is not None and entry.filter is not None
-
-    for stat in stats:
-        main = stat.main
-        entry = entries.get(id(main))
-        flt = entry.filter if entry is not None else _stat_filter(stat, entries)
-        aggs = [aggregate(main, "main", entry is not None and flt is not None)]
-        if stat.rel is not None:
-            aggs.append(aggregate(stat.rel, "rel", filtered(stat.rel)))
-        if stat.extra:
-            for role, agg in stat.extra.items():
-                aggs.append(aggregate(agg, f"extra:{role}", filtered(agg)))
-        if stat.terms:
-            for i, term in enumerate(stat.terms):
-                aggs.append(aggregate(term.main, f"term:{i}", filtered(term.main)))
-        stat_rows.append(
-            [
-                ref(stat.object),
-                po.stat_type(stat.stat_type),
-                po.profile(stat.profile),
-                po.range(stat.time_range),
-                po.range(stat.time_range2),
-                po.filter(flt),
-                stat.opened,
-                stat.next_reset,
-                stat.last_requested,
-                stat.valid,
-                aggs,
-            ]
+    n_stats = len(stats)
+    stat_ids: dict[Statistic, int] = dict(zip(stats, range(n_stats), strict=True))
+    (objects, mains, rels, types, profiles, ranges, ranges2) = _STAT_PARTS(stats)
+    # -- every distinct aggregate once, in order of first use -----------------
+    extras: dict[str, list[Any]] = {"stat": [], "role": [], "agg": []}
+    for i, extra in [(i, s.extra) for i, s in enumerate(stats) if s.extra]:
+        for role, agg in extra.items():
+            extras["stat"].append(i)
+            extras["role"].append(role)
+            extras["agg"].append(agg)
+    terms: dict[str, list[Any]] = {"stat": [], "agg": []}
+    for i, held in [(i, s.terms) for i, s in enumerate(stats) if s.terms]:
+        for term in held:
+            terms["stat"].append(i)
+            terms["agg"].append(term.main)
+    distinct = dict.fromkeys(itertools.chain(mains, rels, extras["agg"], terms["agg"]))
+    distinct.pop(None, None)
+    aggs = list(distinct)
+    agg_ids: dict[Any, int] = dict(zip(aggs, range(len(aggs)), strict=True))
+    extras["agg"] = list(map(agg_ids.__getitem__, extras["agg"]))
+    terms["agg"] = list(map(agg_ids.__getitem__, terms["agg"]))
+    stat_cols: dict[str, list[Any]] = {"object": out.refs_of(objects), "definition": []}
+    stat_cols.update(zip(_STAT_SCALARS, _STAT_SCALAR_PARTS(stats), strict=True))
+    stat_cols["main"] = list(map(agg_ids.__getitem__, mains))
+    stat_cols["rel"] = list(map(agg_ids.get, rels))
+    # -- routing entries: each once, the indexes refer to them ---------------
+    by_target = [sorted(kinds.items(), key=_kind_order) for kinds in pool._by_target.values()]
+    lists = [lst for kinds in by_target for _, lst in kinds]
+    n_target = len(lists)
+    lists += pool._by_member.values()
+    n_member = len(lists)
+    lists += pool._by_group.values()
+    n_group = len(lists)
+    lists += pool._open_routes.values()
+    flat = list(itertools.chain.from_iterable(lists))
+    unique = list(dict.fromkeys(flat))
+    e_aggs = [agg_ids.get(e.agg) for e in unique]
+    e_stats = [stat_ids.get(e.stat) for e in unique]
+    if None in e_aggs or None in e_stats:  # entries of statistics no longer in the pool
+        live = [
+            k
+            for k, (a, s) in enumerate(zip(e_aggs, e_stats, strict=True))
+            if a is not None and s is not None
+        ]
+        unique = [unique[k] for k in live]
+        e_aggs = [e_aggs[k] for k in live]
+        e_stats = [e_stats[k] for k in live]
+        entry_ids = dict(zip(unique, range(len(unique)), strict=True))
+        lists = [[e for e in lst if e in entry_ids] for lst in lists]
+        flat = list(itertools.chain.from_iterable(lists))
+    else:
+        entry_ids = dict(zip(unique, range(len(unique)), strict=True))
+    flat_ids = list(map(entry_ids.__getitem__, flat))
+    counts = list(map(len, lists))
+    bounds = list(itertools.accumulate(counts, initial=0))
+    entries = {
+        "agg": e_aggs,
+        "stat": e_stats,
+        "filter": po.each([e.filter for e in unique], po.filter),
+        "media": po.each([e.media for e in unique], po.media_set),
+    }
+    # -- definitions: each statistic names one, written once ----------------
+    # (its filter is in its key; the object is in its routing entries)
+    filters: list[int | None] = [None] * n_stats
+    filtered = [i for i, s in enumerate(stats) if s.key.definition[-1] is not None]
+    if filtered:
+        by_agg = {id(e.agg): e for e in unique}
+        for i in filtered:
+            filters[i] = po.filter(_stat_filter(stats[i], by_agg, pool))
+    keys = list(
+        zip(
+            map(id, types),
+            map(id, profiles),
+            map(id, ranges),
+            map(id, ranges2),
+            filters,
+            strict=True,
         )
-    agg_ids = po.aggs
-
-    def entry_ids(lst: Iterable[_Entry]) -> list[int]:
-        try:
-            return [agg_ids[id(e.agg)] for e in lst]
-        except KeyError:  # an entry of a statistic no longer in the pool
-            return [agg_ids[id(e.agg)] for e in lst if id(e.agg) in agg_ids]
-
+    )
+    def_ids = {k: j for j, k in enumerate(dict.fromkeys(keys))}
+    some = dict(zip(keys, range(n_stats), strict=True))  # a statistic of each
+    definitions: dict[str, list[Any]] = {
+        "type": [],
+        "profile": [],
+        "range": [],
+        "range2": [],
+        "filter": [],
+    }
+    for k in def_ids:
+        i = some[k]
+        definitions["type"].append(po.stat_type(types[i]))
+        definitions["profile"].append(po.profile(profiles[i]))
+        definitions["range"].append(po.range(ranges[i]))
+        definitions["range2"].append(po.range(ranges2[i]))
+        definitions["filter"].append(filters[i])
+    stat_cols["definition"] = list(map(def_ids.__getitem__, keys))
+    # -- aggregates: one table per class -------------------------------------
+    classes = [type(a) for a in aggs]
+    of_class: dict[type, list[Any]] = {c: [] for c in dict.fromkeys(classes)}
+    for agg, cls in zip(aggs, classes, strict=True):
+        of_class[cls].append(agg)
+    unknown = [c.__name__ for c in of_class if c not in _AGG_NAMES]
+    if unknown:
+        raise InternalError(f"the snapshot does not know aggregates of class {unknown[0]}")
+    names = sorted(_AGG_NAMES[c] for c in of_class)
+    codes = {_AGG_CLASSES[name]: k for k, name in enumerate(names)}
+    agg_table: dict[str, Any] = {"classes": names, "class": list(map(codes.__getitem__, classes))}
+    # shared sums: per status (StatusCounters) or per action kind (ActionSums)
+    shared = list(pool._counters.values())
+    status_sums: list[StatusCounters] = list(
+        dict.fromkeys(
+            itertools.chain(
+                (v.counters for v in of_class.get(MaskView, ())),
+                (s.counters for s in shared if type(s.counters) is StatusCounters),
+            )
+        )
+    )
+    action_sums: list[ActionSums] = list(
+        dict.fromkeys(
+            itertools.chain(
+                (v.counters for v in of_class.get(ActionView, ())),
+                (s.counters for s in shared if type(s.counters) is ActionSums),
+            )
+        )
+    )
+    status_ids = dict(zip(status_sums, range(len(status_sums)), strict=True))
+    action_ids = dict(zip(action_sums, range(len(action_sums)), strict=True))
+    for name in names:
+        cls = _AGG_CLASSES[name]
+        members = of_class[cls]
+        if cls is MaskView:
+            agg_table[name] = _view_columns(po, members, status_ids)
+        elif cls is ActionView:
+            agg_table[name] = _view_columns(po, members, action_ids)
+        elif issubclass(cls, StatusAggregate):
+            agg_table[name] = _status_columns(po, members, cls is WindowStatusAggregate)
+        else:
+            agg_table[name] = _action_columns(po, members, cls is WindowActionAggregate)
+    # -- shared sums and the statistics reading them ---------------------------
+    shared_ids = dict(zip(shared, range(len(shared)), strict=True))
+    stats_n, stats_flat = _flat_lists([s.stats for s in shared], stat_ids, True)
+    kinds = [sorted(s.kinds, key=_KIND_VALUE) for s in shared]
+    shared_cols = {
+        "object": out.refs_of([s.key[0] for s in shared]),
+        "subject": [s.key[1].value for s in shared],
+        "opened": [s.key[4] for s in shared],
+        "epoch": [s.key[5] for s in shared],
+        "action": [type(s.counters) is ActionSums for s in shared],
+        "counters": [
+            action_ids[s.counters] if type(s.counters) is ActionSums else status_ids[s.counters]
+            for s in shared
+        ],
+        "media": [po.media_set(s.media) for s in shared],
+        "filter": [po.filter(s.filter) for s in shared],
+        "kinds_n": list(map(len, kinds)),
+        "kinds": [k._name_ for k in itertools.chain.from_iterable(kinds)],
+        "stats_n": stats_n,
+        "stats": stats_flat,
+    }
+    for sh in shared:  # the restore rebuilds the key from what is written
+        action = type(sh.counters) is ActionSums
+        k = sh.key
+        if len(k) < 6 or k != _shared_key(
+            k[0], k[1], k[2], k[3], k[4], k[5], action, sh.media, sh.filter
+        ):
+            raise InternalError(
+                "the pool's shared sums changed (their key): update "
+                "statengine/core/snapshot.py (and its VERSION if the format changes)"
+            )
+    # -- subscriptions -------------------------------------------------------
     subs = list(pool.subscriptions.values())
-    sub_ids = {id(s): i for i, s in enumerate(subs)}
-    sub_rows = []
-    for sub in subs:
-        ref_id = sub.ref_id
-        if type(ref_id) not in (str, int) or type(sub.subscriber) is not str:
-            what = f"subscription ({sub.subscriber!r}, {ref_id!r})"
-            if type(sub.subscriber) is not str:
-                raise SnapshotError(f"{what}: the subscriber must be a str")
-            ref_id = _plain_id(ref_id, what)
-        last = sub.last_value
-        if last is not None and type(last) not in (int, float):
-            last = out.value(last, f"subscription ({sub.subscriber!r}, {sub.ref_id!r})")
-        sub_rows.append(
-            [
-                sub.subscriber,
-                ref_id,
-                stat_ids[id(sub.statistic)],
-                po.notify(sub.settings),
-                # the name it was opened under, when not the statistic's own
-                None if sub.stat_type == sub.statistic.stat_type.name else sub.stat_type,
-                last,
-                sub.next_send,
-            ]
+    subscribers, ref_ids, owners, settings, opened_as, last_values, next_sends = _SUB_PARTS(subs)
+    if not _STR.issuperset(map(type, subscribers)):
+        bad = next(s for s in subs if type(s.subscriber) is not str)
+        raise SnapshotError(
+            f"subscription ({bad.subscriber!r}, {bad.ref_id!r}): the subscriber must be a str"
         )
-    live_resets = sorted(
-        (at, seq, stat_ids[id(stat)])
+    if not _ATOMS.issuperset(map(type, ref_ids)):
+        if _TUPLE.issuperset(map(type, ref_ids)) and _ATOMS.issuperset(
+            map(type, itertools.chain.from_iterable(ref_ids))
+        ):
+            ref_ids = list(map(list, ref_ids))  # every one a flat tuple
+        else:
+            ref_ids = [
+                v if type(v) in _ATOMS else _plain_id(v, f"subscription ({s.subscriber!r}, {v!r})")
+                for s, v in zip(subs, ref_ids, strict=True)
+            ]
+    if not _NUMBERS.issuperset(map(type, last_values)):
+        last_values = [
+            v
+            if type(v) in _NUMBERS
+            else out.value(v, f"subscription ({s.subscriber!r}, {s.ref_id!r})")
+            for s, v in zip(subs, last_values, strict=True)
+        ]
+    sub_cols = {
+        "subscriber": subscribers,
+        "ref_id": ref_ids,
+        "stat": list(map(stat_ids.__getitem__, owners)),
+        "settings": po.each(settings, po.notify),
+        # the name it was opened under, when not the statistic's own
+        "stat_type": [
+            None if name == s.stat_type.name else name
+            for name, s in zip(opened_as, owners, strict=True)
+        ],
+        "last_value": last_values,
+        "next_send": next_sends,
+    }
+
+    # -- indexes ---------------------------------------------------------------
+    def flat_of(a: int, b: int) -> list[int]:
+        return flat_ids[bounds[a] : bounds[b]]
+
+    route_keys = list(pool._open_routes)
+    since_n, since_stats = _flat_lists(list(pool._since_login.values()), stat_ids, True)
+    mc_n, mc_shared = _flat_lists(list(pool._member_counters.values()), shared_ids, False)
+    gc_n, gc_shared = _flat_lists(list(pool._group_counters.values()), shared_ids, False)
+    sum_targets = [list(kinds.items()) for kinds in pool._target_sums.values()]
+    ts_n, ts_shared = _flat_lists([lst for ks in sum_targets for _, lst in ks], shared_ids, False)
+    sum_routes = list(pool._open_sum_routes)
+    sr_n, sr_shared = _flat_lists(list(pool._open_sum_routes.values()), shared_ids, False)
+    # the schedules: live entries (a heap keeps stale ones until they come
+    # up), each as a row number, in (due time, sequence number) order
+    resets = [
+        (at, seq, stat_ids[stat])
         for at, seq, stat in pool._resets
-        if id(stat) in stat_ids and stat.next_reset == at
-    )
-    live_periodic = sorted(
-        (at, seq, sub_ids[id(sub)])
+        if stat.next_reset == at and stat in stat_ids
+    ]
+    resets.sort()
+    sub_ids: dict[Subscription, int] = {}
+    if pool._periodic or pool._ticking:
+        sub_ids = dict(zip(subs, range(len(subs)), strict=True))
+    periodic = sorted(
+        (at, seq, sub_ids[sub])
         for at, seq, sub in pool._periodic
-        if id(sub) in sub_ids and sub.next_send == at
+        if sub in sub_ids and sub.next_send == at
     )
-    key_ids = {id(s.key): i for i, s in enumerate(stats)}
+    expiry: list[int] = []
+    if pool._expiry:
+        key_ids = {id(s.key): i for i, s in enumerate(stats)}
+        expiry = [key_ids[id(key)] for _, _, key in pool._expiry if id(key) in key_ids]
     return {
         "keep": pool.keep,
         "granularity": pool.granularity,
+        "share_sums": pool.share_sums,
+        "epoch": pool._epoch,
         "expired": pool._expired,
         "next_tick": pool._next_tick,
         "validity_dirty": pool._validity_dirty or bool(pool._validity_objects),
-        "schemas": {name: list(fields) for name, fields in _SCHEMAS.items()},
         "stat_types": po.types,
         "profiles": po.profiles,
         "filters": po.filters,
         "ranges": po.ranges,
         "masks": po.masks,
         "settings": po.settings,
-        "statistics": stat_rows,
-        "subscriptions": sub_rows,
+        "media": po.media,
+        "definitions": definitions,
+        "statistics": stat_cols,
+        "extras": extras,
+        "terms": terms,
+        "aggregates": agg_table,
+        "counters": _counters_columns(out, status_sums),
+        "action_sums": _action_sums_columns(out, action_sums),
+        "shared": shared_cols,
+        "entries": entries,
+        "subscriptions": sub_cols,
         # a target's kinds come from iterating a mask (a frozenset): their order
         # means nothing, and is written sorted so that the output is canonical
-        "by_target": [
-            [ref(target), sorted([kind.name, entry_ids(lst)] for kind, lst in kinds.items())]
-            for target, kinds in pool._by_target.items()
-        ],
-        "by_member": [[ref(r), entry_ids(lst)] for r, lst in pool._by_member.items()],
-        "by_group": [[ref(r), entry_ids(lst)] for r, lst in pool._by_group.items()],
-        "open_routes": [
-            [[ref(k[0]), k[1].name, k[2]], entry_ids(lst)] for k, lst in pool._open_routes.items()
-        ],
-        "since_login": [
-            [ref(r), [stat_ids[id(s)] for s in lst if id(s) in stat_ids]]
-            for r, lst in pool._since_login.items()
-        ],
-        "filtered": sorted([ref(r) for r in pool._filtered]),
-        "resets": [i for _, _, i in live_resets],
-        "periodic": [i for _, _, i in live_periodic],
-        "ticking": [sub_ids[id(s)] for s in pool._ticking],
-        "expiry": [[t, key_ids[id(key)]] for t, _, key in pool._expiry],
-        "dirty": [stat_ids[id(s)] for s in pool._dirty if id(s) in stat_ids],
+        "by_target": {
+            "target": out.refs_of(list(pool._by_target)),
+            "kinds": [len(kinds) for kinds in by_target],
+            "kind": [kind._name_ for kinds in by_target for kind, _ in kinds],
+            "n": counts[:n_target],
+            "entries": flat_of(0, n_target),
+        },
+        "by_member": {
+            "member": out.refs_of(list(pool._by_member)),
+            "n": counts[n_target:n_member],
+            "entries": flat_of(n_target, n_member),
+        },
+        "by_group": {
+            "group": out.refs_of(list(pool._by_group)),
+            "n": counts[n_member:n_group],
+            "entries": flat_of(n_member, n_group),
+        },
+        "open_routes": {
+            "device": out.refs_of([k[0] for k in route_keys]),
+            "kind": [k[1]._name_ for k in route_keys],
+            "conn": [k[2] for k in route_keys],
+            "n": counts[n_group:],
+            "entries": flat_of(n_group, len(lists)),
+        },
+        "member_counters": {
+            "member": out.refs_of(list(pool._member_counters)),
+            "n": mc_n,
+            "shared": mc_shared,
+        },
+        "group_counters": {
+            "group": out.refs_of(list(pool._group_counters)),
+            "n": gc_n,
+            "shared": gc_shared,
+        },
+        # kinds in the order they were routed (a fixed order, not a set's)
+        "target_sums": {
+            "target": out.refs_of(list(pool._target_sums)),
+            "kinds": list(map(len, sum_targets)),
+            "kind": [kind._name_ for ks in sum_targets for kind, _ in ks],
+            "n": ts_n,
+            "shared": ts_shared,
+        },
+        "open_sum_routes": {
+            "device": out.refs_of([k[0] for k in sum_routes]),
+            "kind": [k[1]._name_ for k in sum_routes],
+            "conn": [k[2] for k in sum_routes],
+            "n": sr_n,
+            "shared": sr_shared,
+        },
+        "since_login": {
+            "agent": out.refs_of(list(pool._since_login)),
+            "n": since_n,
+            "stats": since_stats,
+        },
+        "filtered": sorted(out.refs_of(list(pool._filtered))),
+        "resets": [i for _, _, i in resets],
+        "periodic": [i for _, _, i in periodic],
+        "ticking": [sub_ids[s] for s in pool._ticking if s in sub_ids],
+        "expiry": expiry,
+        "dirty": [stat_ids[s] for s in pool._dirty if s in stat_ids],
     }
 
 
@@ -1764,6 +2293,8 @@ class _Resolved:
     time_varying: bool
     #: a Formula or CurrentState statistic (more than its aggregates to rebuild)
     derived: bool
+    #: a CurrentState statistic (always valid: not in the validity index)
+    state: bool = False
     zones: dict[str, Any] = attrs.field(factory=dict)
 
 
@@ -1876,7 +2407,7 @@ def _layout(
     fields = schemas[name]
     if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
         raise TypeError("expected a list of field names")
-    ours = _SCHEMAS[name]
+    ours = _V1_SCHEMAS[name]
     if tuple(fields) == ours:
         return None
     missing = [f for f in ours if f not in fields]
@@ -1904,12 +2435,13 @@ class _PoolIn:
         inp.at("pool", "ranges")
         self.ranges = [_range_in(r) for r in _get(d, "ranges", list)]
         schemas = _get(d, "schemas", dict)
-        self.layouts = {name: _layout(inp, schemas, name) for name in _SCHEMAS}
-        self.lengths = {name: len(fields) for name, fields in _SCHEMAS.items()}
+        self.layouts = {name: _layout(inp, schemas, name) for name in _V1_SCHEMAS}
+        self.lengths = {name: len(fields) for name, fields in _V1_SCHEMAS.items()}
         #: aggregate class name -> (class, reorder or None, row length with the name)
         self.kinds = {
             name: (cls, self.layouts[name], self.lengths[name] + 1)
             for name, cls in _AGG_CLASSES.items()
+            if name in _V1_SCHEMAS
         }
 
     def row(self, name: str, row: Any) -> list[Any]:
@@ -1918,7 +2450,9 @@ class _PoolIn:
         if reorder is not None:
             return reorder(row)
         if type(row) is not list or len(row) != self.lengths[name]:
-            raise ValueError(f"expected a row of the {list(_SCHEMAS[name])} fields, found {row!r}")
+            raise ValueError(
+                f"expected a row of the {list(_V1_SCHEMAS[name])} fields, found {row!r}"
+            )
         return row
 
     def aggregate(self, row: Any, flt: Filter | None) -> Any:
@@ -1927,7 +2461,9 @@ class _PoolIn:
         if reorder is not None:
             row = [name, *reorder(row[1:])]
         elif len(row) != length:
-            raise ValueError(f"expected a row of the {list(_SCHEMAS[name])} fields, found {row!r}")
+            raise ValueError(
+                f"expected a row of the {list(_V1_SCHEMAS[name])} fields, found {row!r}"
+            )
         agg: Any = object.__new__(cls)
         refs = self.refs
         counter = row[3]
@@ -2036,6 +2572,13 @@ class _PoolIn:
 _INT = frozenset({int})
 _STR = frozenset({str})
 NONE = type(None)
+_STRS = frozenset({str, NONE})
+_BOOL = frozenset({bool})
+_LIST = frozenset({list})
+#: what a subscription's last value is, unless a state tree
+_NUMBERS = frozenset({int, float, NONE})
+#: window log items: tag -> length
+_LOG_TAGS = {"s": 2, "e": 3, "i": 4}
 
 
 def _indexes(ids: Any, n: int) -> list[int]:
@@ -2047,7 +2590,7 @@ def _indexes(ids: Any, n: int) -> list[int]:
     return ids
 
 
-def _pool_in(
+def _pool_in_v1(
     inp: _In,
     engine: Engine,
     d: Mapping[str, Any],
@@ -2104,7 +2647,7 @@ def _pool_in(
         if stat_reorder is not None:
             row = stat_reorder(row)
         elif type(row) is not list or len(row) != stat_length:
-            raise ValueError(f"expected a row of the {list(_SCHEMAS['statistic'])} fields")
+            raise ValueError(f"expected a row of the {list(_V1_SCHEMAS['statistic'])} fields")
         (
             obj_i,
             type_i,
@@ -2353,6 +2896,1074 @@ def _pool_in(
     pool._dirty = {s: None for s in dirty if s is not None}
     pool._seq = itertools.count(seq)
     return plan
+
+
+# -- reading the pool, version 2 ------------------------------------------------
+
+
+#: :meth:`_Table.column`: a column of any length
+_ANY = -1
+
+
+class _Table:
+    """The columns of one table of a version 2 snapshot.
+
+    Each column is checked whole, at C speed (its length; its values' types
+    and, for row numbers, their range), which is as strict as checking every
+    cell; only when a check fails are the cells walked, to name the first
+    bad one (``pool.aggregates.status.open_start[12]``)."""
+
+    def __init__(self, inp: _In, data: Any, *path: Any) -> None:
+        inp.at(*path)
+        if not isinstance(data, Mapping):
+            raise TypeError(f"expected a mapping of columns, found {_kind(data)}")
+        self.inp = inp
+        self.data = data
+        self.path = path
+        #: rows, from the first column read unless given
+        self.n: int | None = None
+
+    def column(self, name: str, n: int | None = None) -> list[Any]:
+        """A column of ``n`` values (None: the table's row count; ``_ANY``:
+        any number)."""
+        self.inp.at(*self.path, name)
+        col = self.data[name]
+        if type(col) is not list:
+            raise TypeError(f"expected a list, found {_kind(col)}")
+        if n == _ANY:
+            return col
+        if n is None:
+            if self.n is None:
+                self.n = len(col)
+            n = self.n
+        if len(col) != n:
+            raise ValueError(f"expected {n} values, found {len(col)}")
+        return col
+
+    def _first_bad(self, name: str, col: list[Any], ok: frozenset[Any], what: str) -> None:
+        for i, v in enumerate(col):
+            if type(v) not in ok:
+                self.inp.at(*self.path, name, i)
+                raise TypeError(f"expected {what}, found {v!r}")
+
+    def ints(self, name: str, n: int | None = None, *, nullable: bool = False) -> list[Any]:
+        col = self.column(name, n)
+        kinds = _INTS if nullable else _INT
+        if not kinds.issuperset(map(type, col)):
+            self._first_bad(name, col, kinds, "an integer or null" if nullable else "an integer")
+        return col
+
+    def counts(self, name: str, n: int | None = None) -> list[int]:
+        """How many flat items each row has (integers >= 0)."""
+        col = self.ints(name, n)
+        if col and min(col) < 0:
+            self.inp.at(*self.path, name, next(i for i, v in enumerate(col) if v < 0))
+            raise ValueError(f"expected a count, found {min(col)}")
+        return col
+
+    def index(
+        self, name: str, size: int, n: int | None = None, *, nullable: bool = False
+    ) -> list[Any]:
+        """Row numbers into a table of ``size`` rows."""
+        col = self.ints(name, n, nullable=nullable)
+        values = [v for v in col if v is not None] if nullable else col
+        if values and (min(values) < 0 or max(values) >= size):
+            i, v = next((i, v) for i, v in enumerate(col) if v is not None and not 0 <= v < size)
+            self.inp.at(*self.path, name, i)
+            raise IndexError(f"row number {v} is not in the table of {size} rows")
+        return col
+
+    def bools(self, name: str, n: int | None = None) -> list[bool]:
+        col = self.column(name, n)
+        if not _BOOL.issuperset(map(type, col)):
+            self._first_bad(name, col, _BOOL, "true or false")
+        return col
+
+    def strs(self, name: str, n: int | None = None, *, nullable: bool = False) -> list[Any]:
+        col = self.column(name, n)
+        kinds = _STRS if nullable else _STR
+        if not kinds.issuperset(map(type, col)):
+            self._first_bad(name, col, kinds, "a string or null" if nullable else "a string")
+        return col
+
+    def names(self, name: str, members: Mapping[str, Any], n: int | None = None) -> list[Any]:
+        """Names of enum members (ActionKind, Status...), as the members."""
+        col = self.strs(name, n)
+        found = list(map(members.get, col))
+        if None in found:
+            i = found.index(None)
+            self.inp.at(*self.path, name, i)
+            raise KeyError(col[i])
+        return found
+
+    def total(self, counts: list[int]) -> int:
+        """The length of the flat columns ``counts`` describes."""
+        return sum(counts)
+
+
+def _dicts(counts: list[int], keys: list[Any], values: list[Any]) -> list[dict[Any, Any]]:
+    """One dict per row from flat keys and values; a key twice in a row is
+    an error (the dict would silently lose an item)."""
+    found: list[dict[Any, Any]] = []
+    p = 0
+    for k in counts:
+        if k == 1:
+            found.append({keys[p]: values[p]})
+            p += 1
+        elif k:
+            q = p + k
+            d = dict(zip(keys[p:q], values[p:q], strict=True))
+            if len(d) != k:
+                raise ValueError(f"row {len(found)}: an item is saved twice")
+            found.append(d)
+            p = q
+        else:
+            found.append({})
+    return found
+
+
+def _sets(counts: list[int], items: list[Any]) -> list[set[Any]]:
+    found: list[set[Any]] = []
+    p = 0
+    for k in counts:
+        if k == 1:
+            found.append({items[p]})
+            p += 1
+        elif k:
+            q = p + k
+            s = set(items[p:q])
+            if len(s) != k:
+                raise ValueError(f"row {len(found)}: a member is saved twice")
+            found.append(s)
+            p = q
+        else:
+            found.append(set())
+    return found
+
+
+def _lists(counts: list[int], items: list[Any]) -> list[list[Any]]:
+    """Consecutive slices of ``items`` (None items, of dropped objects, left out)."""
+    dropped = None in items
+    found = []
+    p = 0
+    for k in counts:
+        q = p + k
+        lst = items[p:q]
+        if dropped and None in lst:
+            lst = [x for x in lst if x is not None]
+        found.append(lst)
+        p = q
+    return found
+
+
+def _counters_in(t: _Table) -> list[CountTracker | None]:
+    flags = t.bools("counter")
+    m = flags.count(True)
+    columns = [t.ints(name, m) for name in _COUNTER_COLUMNS]
+    trackers = iter([_tracker(values) for values in zip(*columns, strict=True)])
+    return [next(trackers) if flag else None for flag in flags]
+
+
+def _tracker(values: tuple[int, ...]) -> CountTracker:
+    tracker: Any = object.__new__(CountTracker)
+    (
+        tracker.start,
+        tracker.last,
+        tracker.area,
+        tracker.area2x2,
+        tracker.cmax,
+        tracker.cmin,
+    ) = values
+    tracker_: CountTracker = tracker
+    return tracker_
+
+
+def _scalars(t: _Table, names: tuple[str, ...]) -> list[list[Any]]:
+    return [t.ints(name, nullable=name in _NULLABLE_SCALARS) for name in names]
+
+
+def _window(t: _Table) -> list[list[int]]:
+    return [t.ints(name) for name in _WINDOW_SCALARS]
+
+
+def _cells(t: _Table, name: str, check: Callable[[Any], Any]) -> list[Any]:
+    """A column of small nested values, each checked and converted by ``check``."""
+    col = t.column(name)
+    found = []
+    for i, v in enumerate(col):
+        t.inp.at(*t.path, name, i)
+        found.append(check(v))
+    t.inp.at(*t.path, name)
+    return found
+
+
+def _log_entry(e: Any) -> tuple[Any, ...]:
+    """A window log item: ("s", start) | ("e", start, end) | ("i", start, end, momentary)."""
+    if type(e) is not list or not e or e[0] not in _LOG_TAGS or len(e) != _LOG_TAGS[e[0]]:
+        raise ValueError(f"expected a window log item, found {e!r}")
+    if not _INT.issuperset(map(type, e[1:3])) or (len(e) == 4 and type(e[3]) is not bool):
+        raise TypeError(f"expected integer times in a window log item, found {e!r}")
+    return tuple(e)
+
+
+def _int_pairs(v: Any) -> list[tuple[int, int]]:
+    if type(v) is not list:
+        raise TypeError(f"expected a list of [start, end] pairs, found {_kind(v)}")
+    return [(_int(a), _int(b)) for a, b in v]
+
+
+def _int_list(v: Any) -> list[int]:
+    if type(v) is not list or not _INT.issuperset(map(type, v)):
+        raise TypeError(f"expected a list of integers, found {v!r}")
+    return v
+
+
+class _AggIn:
+    """What reading the aggregate tables needs: the decoded tables they point into."""
+
+    def __init__(
+        self,
+        inp: _In,
+        ranges: list[TimeRange],
+        masks: list[Mask],
+        filters: list[Filter],
+        status_sums: list[StatusCounters],
+        action_sums: list[ActionSums],
+    ) -> None:
+        self.inp = inp
+        self.refs = inp.refs
+        self.ranges = ranges
+        self.masks = masks
+        self.filters = filters
+        self.status_sums = status_sums
+        self.action_sums = action_sums
+
+    def ranges_of(self, t: _Table) -> list[TimeRange | None]:
+        ranges = self.ranges
+        return [
+            None if r is None else ranges[r] for r in t.index("range", len(ranges), nullable=True)
+        ]
+
+    def actions(self, t: _Table, window: bool) -> list[Any]:
+        cls: type = WindowActionAggregate if window else ActionAggregate
+        refs = self.refs
+        # -- the columns, checked
+        scalars = _scalars(t, _ACTION_SCALARS)
+        ranges = self.ranges_of(t)
+        ordered = t.bools("ordered")
+        distinct = t.bools("distinct")
+        counters = _counters_in(t)
+        counts = t.counts("open_n")
+        m = t.total(counts)
+        devices = list(map(refs.__getitem__, t.index("open_device", len(refs), m)))
+        kinds = t.names("open_kind", _KINDS, m)
+        conns = t.strs("open_conn", m)
+        starts = t.ints("open_start", m)
+        t.inp.at(*t.path, "open_n")
+        opens = _dicts(counts, list(zip(devices, kinds, conns, strict=True)), starts)
+        if window:
+            windows = _window(t)
+            logs = _cells(t, "log", lambda v: [_log_entry(e) for e in v])
+        # -- the objects, field by field
+        found = []
+        new = object.__new__
+        for row in zip(*scalars, ranges, ordered, distinct, counters, opens, strict=True):
+            agg: Any = new(cls)
+            (
+                agg.opened,
+                agg.interval_start,
+                agg.n,
+                agg.cont_n,
+                agg.adj_n,
+                agg.t_clip,
+                agg.adj_t,
+                agg.done_n,
+                agg.dmax,
+                agg.dmin,
+                agg.range_n,
+                agg.range_t,
+                agg.cur_sum,
+                agg.time_range,
+                is_ordered,
+                is_distinct,
+                agg.counter,
+                opened,
+            ) = row
+            agg.open = opened
+            agg.starts = SortedList(opened.values()) if is_ordered else None
+            if is_distinct:
+                conns_of: dict[str, int] = {}
+                for key in opened:
+                    conns_of[key[2]] = conns_of.get(key[2], 0) + 1
+                agg.conns = conns_of
+            else:
+                agg.conns = None
+            found.append(agg)
+        if window:
+            for agg, (w, step, sel), log in zip(
+                found, zip(*windows, strict=True), logs, strict=True
+            ):
+                agg.window, agg.step, agg.selection = w, step, sel
+                agg.log = deque(log, sel or None)
+        return found
+
+    def statuses(self, t: _Table, window: bool) -> list[Any]:
+        cls: type = WindowStatusAggregate if window else StatusAggregate
+        refs = self.refs
+        # -- the columns, checked
+        n_refs = len(refs)
+        scalars = _scalars(t, _STATUS_SCALARS)
+        ranges = self.ranges_of(t)
+        ordered = t.bools("ordered")
+        masks = list(map(self.masks.__getitem__, t.index("mask", len(self.masks))))
+        filters = self.filters
+        flts = [
+            None if f is None else filters[f]
+            for f in t.index("filter", len(filters), nullable=True)
+        ]
+        counters = _counters_in(t)
+        counts = t.counts("open_n")
+        m = t.total(counts)
+        members = list(map(refs.__getitem__, t.index("open_member", n_refs, m)))
+        times = list(zip(t.ints("open_start", m), t.ints("open_since", m), strict=True))
+        t.inp.at(*t.path, "open_n")
+        opens = _dicts(counts, members, times)
+        counts = t.counts("tracked_n")
+        tracked_refs = list(map(refs.__getitem__, t.index("tracked", n_refs, t.total(counts))))
+        t.inp.at(*t.path, "tracked_n")
+        tracked = _sets(counts, tracked_refs)
+        counts = t.counts("cont_since_n")
+        m = t.total(counts)
+        members = list(map(refs.__getitem__, t.index("cont_since_member", n_refs, m)))
+        cont_t = t.ints("cont_since_t", m)
+        t.inp.at(*t.path, "cont_since_n")
+        conts = _dicts(counts, members, cont_t)
+        if window:
+            windows = _window(t)
+            closed_logs = _cells(t, "closed_log", _int_pairs)
+            entries = _cells(t, "entries", _int_list)
+        # -- the objects, field by field
+        found = []
+        new = object.__new__
+        rows = zip(
+            *scalars, ranges, ordered, masks, flts, counters, opens, tracked, conts, strict=True
+        )
+        for row in rows:
+            agg: Any = new(cls)
+            (
+                agg.opened,
+                agg.interval_start,
+                agg.n,
+                agg.cont_n,
+                agg.closed,
+                agg.adj_n,
+                agg.adj_t,
+                agg.dmax,
+                agg.dmin,
+                agg.range_n,
+                agg.range_t,
+                agg.cur_sum,
+                agg.eff_sum,
+                agg.time_range,
+                is_ordered,
+                agg.mask,
+                agg.filter,
+                agg.counter,
+                opened,
+                agg.tracked,
+                agg.cont_since,
+            ) = row
+            agg.open = opened
+            if is_ordered:
+                start = agg.interval_start
+                agg.seg_starts = SortedList([max(s, start) for s, _ in opened.values()])
+                agg.sinces = SortedList([since for _, since in opened.values()])
+            else:
+                agg.seg_starts = agg.sinces = None
+            found.append(agg)
+        if window:
+            for agg, (w, step, sel), closed, ent in zip(
+                found, zip(*windows, strict=True), closed_logs, entries, strict=True
+            ):
+                agg.window, agg.step, agg.selection = w, step, sel
+                agg.closed_log = deque(closed, sel or None)
+                agg.entries = deque(ent)
+        return found
+
+    def views(self, t: _Table, cls: type) -> list[Any]:
+        """Mask views (over per-status sums) or action views (per-kind sums)."""
+        table: list[Any] = self.status_sums if cls is MaskView else self.action_sums
+        counters = list(map(table.__getitem__, t.index("counters", len(table))))
+        masks = list(map(self.masks.__getitem__, t.index("mask", len(self.masks))))
+        found = []
+        for c, mask in zip(counters, masks, strict=True):
+            if (mask.subject is Subject.DNAction) is (cls is MaskView):
+                raise ValueError(f"a {_AGG_NAMES[cls]} cannot read the mask {mask.text!r}")
+            found.append(cls(c, mask))
+        return found
+
+
+def _action_sums_in(inp: _In, d: Any) -> list[ActionSums]:
+    t = _Table(inp, d, "pool", "action_sums")
+    opened = t.ints("opened")
+    starts = t.ints("interval_start")
+    counts = t.counts("sums_n")
+    m = t.total(counts)
+    kinds = t.names("sums_kind", _KINDS, m)
+    values = list(
+        zip(
+            *(t.ints(name, m, nullable=name in _NULLABLE_SUMS) for name in _KIND_SUMS_COLUMNS),
+            strict=True,
+        )
+    )
+    open_counts = t.counts("open_n")
+    k = t.total(open_counts)
+    refs = inp.refs
+    devices = list(map(refs.__getitem__, t.index("open_device", len(refs), k)))
+    open_kinds = t.names("open_kind", _KINDS, k)
+    conns = t.strs("open_conn", k)
+    open_starts = t.ints("open_start", k)
+    keys = list(zip(devices, open_kinds, conns, strict=True))
+    found = []
+    p = q = 0
+    for i, (t0, start, n_sums, n_open) in enumerate(
+        zip(opened, starts, counts, open_counts, strict=True)
+    ):
+        inp.at("pool", "action_sums", i)
+        c = ActionSums(t0)
+        c.interval_start = start
+        sums = c.sums
+        for kind, vals in zip(kinds[p : p + n_sums], values[p : p + n_sums], strict=True):
+            ks: Any = object.__new__(KindSums)
+            (
+                ks.n,
+                ks.adj_n,
+                ks.t_clip,
+                ks.adj_t,
+                ks.done_n,
+                ks.dmax,
+                ks.dmin,
+                ks.count,
+                ks.cur_sum,
+            ) = vals
+            sums[kind] = ks
+        if len(sums) != n_sums:
+            raise ValueError("the sums of a kind are saved twice")
+        p += n_sums
+        held = c.open
+        for key, begun in zip(keys[q : q + n_open], open_starts[q : q + n_open], strict=True):
+            of_kind = sums.get(key[1])
+            if of_kind is None:
+                raise ValueError(f"an open {key[1].name} item, a kind with no sums")
+            held[key] = (of_kind, begun)
+        if len(held) != n_open:
+            raise ValueError("an open item is saved twice")
+        q += n_open
+        found.append(c)
+    return found
+
+
+def _status_counters_in(inp: _In, d: Any) -> list[StatusCounters]:
+    t = _Table(inp, d, "pool", "counters")
+    opened = t.ints("opened")
+    starts = t.ints("interval_start")
+    counts = t.counts("sums_n")
+    m = t.total(counts)
+    statuses = t.names("sums_status", _STATUSES, m)
+    values = list(zip(*(t.ints(name, m) for name in _SUMS_COLUMNS), strict=True))
+    member_counts = t.counts("members_n")
+    k = t.total(member_counts)
+    refs = inp.refs
+    members = list(map(refs.__getitem__, t.index("member", len(refs), k)))
+    member_status = t.names("member_status", _STATUSES, k)
+    member_start = t.ints("member_start", k)
+    member_since = t.ints("member_since", k)
+    found = []
+    p = q = 0
+    for i, (t0, start, n_sums, n_members) in enumerate(
+        zip(opened, starts, counts, member_counts, strict=True)
+    ):
+        inp.at("pool", "counters", i)
+        c = StatusCounters(t0)
+        c.interval_start = start
+        sums = c.sums
+        for status, vals in zip(statuses[p : p + n_sums], values[p : p + n_sums], strict=True):
+            s: Any = object.__new__(StatusSums)
+            s.n, s.closed, s.adj_n, s.adj_t, s.count, s.eff_sum, s.cur_sum = vals
+            sums[status] = s
+        if len(sums) != n_sums:
+            raise ValueError("the sums of a status are saved twice")
+        p += n_sums
+        held = c.members
+        for member, status, seg_start, since in zip(
+            members[q : q + n_members],
+            member_status[q : q + n_members],
+            member_start[q : q + n_members],
+            member_since[q : q + n_members],
+            strict=True,
+        ):
+            of_status = sums.get(status)
+            if of_status is None:
+                raise ValueError(f"member {member} is in {status.name}, which has no sums")
+            held[member] = (of_status, status, seg_start, since)
+        if len(held) != n_members:
+            raise ValueError("a member is saved twice")
+        q += n_members
+        found.append(c)
+    return found
+
+
+def _aggregates_in(inp: _In, d: Any, reader: _AggIn) -> list[Any]:
+    t = _Table(inp, d, "pool", "aggregates")
+    names = t.strs("classes", _ANY)
+    codes = t.index("class", len(names), _ANY)
+    per_class: list[list[Any]] = []
+    for k, name in enumerate(names):
+        inp.at("pool", "aggregates", "classes", k)
+        cls = _AGG_CLASSES[name]
+        table = _Table(inp, d[name], "pool", "aggregates", name)
+        table.n = codes.count(k)
+        if cls in _VIEWS:
+            per_class.append(reader.views(table, cls))
+        elif issubclass(cls, StatusAggregate):
+            per_class.append(reader.statuses(table, cls is WindowStatusAggregate))
+        else:
+            per_class.append(reader.actions(table, cls is WindowActionAggregate))
+    if len(per_class) == 1:
+        return per_class[0]
+    nexts = [iter(objs).__next__ for objs in per_class]
+    return [nexts[k]() for k in codes]
+
+
+def _pool_in_v2(
+    inp: _In,
+    engine: Engine,
+    d: Mapping[str, Any],
+    *,
+    keep: bool,
+    clock: int | None,
+    now: int | None,
+) -> _Plan:
+    pool = engine._pool
+    plan = _Plan()
+    inp.at("pool")
+    pool.keep = _int(d["keep"])
+    pool.granularity = _int(d["granularity"])
+    pool.share_sums = bool(d["share_sums"])
+    pool._epoch = _int(d["epoch"])
+    pool._expired = _int(d["expired"])
+    pool._next_tick = _opt_int(d["next_tick"])
+    pool._validity_dirty = bool(d["validity_dirty"])
+    # -- definitions and the tables that rows point into ----------------------
+    types = _types_in(inp, _get(d, "stat_types", list))
+    profiles = _profiles_in(inp, _get(d, "profiles", list))
+    filters = _filters_in(inp, _get(d, "filters", list))
+    refs = inp.refs
+    inp.at("pool", "masks")
+    masks = [Mask.parse(text, Subject(subject)) for text, subject in _get(d, "masks", list)]
+    inp.at("pool", "ranges")
+    ranges = [_range_in(r) for r in _get(d, "ranges", list)]
+    inp.at("pool", "settings")
+    settings_table = [
+        NotificationSettings(mode=NotifyMode.__members__[m], insensitivity=i, frequency=f)
+        for m, i, f in _get(d, "settings", list)
+    ]
+    inp.at("pool", "media")
+    media: list[frozenset[str]] = []
+    for names in _get(d, "media", list):
+        if type(names) is not list or not _STR.issuperset(map(type, names)):
+            raise TypeError(f"expected a list of media names, found {names!r}")
+        media.append(frozenset(names))
+    # the filters as the configuration names them now (a statistic whose
+    # filter changed restarts; the others read the configured object)
+    filters_now = []
+    for f in filters:
+        found = pool.filters.get(f.name) if f.name else None
+        filters_now.append(found if found is not None and found.text == f.text else f)
+    # -- aggregates ------------------------------------------------------------
+    status_sums = _status_counters_in(inp, _get(d, "counters", dict))
+    action_sums = _action_sums_in(inp, _get(d, "action_sums", dict))
+    aggs = _aggregates_in(
+        inp,
+        _get(d, "aggregates", dict),
+        _AggIn(inp, ranges, masks, filters_now, status_sums, action_sums),
+    )
+    n_aggs = len(aggs)
+    # -- subscriptions' columns first: they decide which statistics are kept --
+    su = _Table(inp, _get(d, "subscriptions", dict), "pool", "subscriptions")
+    subscribers = su.strs("subscriber")
+    st = _Table(inp, _get(d, "statistics", dict), "pool", "statistics")
+    objects = st.index("object", len(refs))
+    n_stats = len(objects)
+    sub_stats = su.index("stat", n_stats)
+    sub_settings = su.index("settings", len(settings_table))
+    sub_names = su.strs("stat_type", nullable=True)
+    next_sends = su.ints("next_send")
+    ref_ids = su.column("ref_id")
+    if not _ATOMS.issuperset(map(type, ref_ids)):
+        if _LIST.issuperset(map(type, ref_ids)) and all(
+            map(_ATOMS.issuperset, map(map, itertools.repeat(type), ref_ids))
+        ):
+            ref_ids = list(map(tuple, ref_ids))  # every one a flat tuple
+        else:
+            ref_ids = list(ref_ids)
+            for j, v in enumerate(ref_ids):
+                if type(v) not in _ATOMS:
+                    inp.at("pool", "subscriptions", "ref_id", j)
+                    ref_ids[j] = _id_in(v)
+    last_values = su.column("last_value")
+    if not _NUMBERS.issuperset(map(type, last_values)):
+        last_values = list(last_values)
+        for j, v in enumerate(last_values):
+            if type(v) not in _NUMBERS:
+                inp.at("pool", "subscriptions", "last_value", j)
+                last_values[j] = inp.value(v)
+    subscribed = set(sub_stats)
+    # -- statistics ----------------------------------------------------------
+    dt = _Table(inp, _get(d, "definitions", dict), "pool", "definitions")
+    saved_definitions = list(
+        zip(
+            dt.index("type", len(types)),
+            dt.index("profile", len(profiles)),
+            dt.index("range", len(ranges), nullable=True),
+            dt.index("range2", len(ranges), nullable=True),
+            dt.index("filter", len(filters), nullable=True),
+            strict=True,
+        )
+    )
+    definitions = st.index("definition", len(saved_definitions))
+    opened_c = st.ints("opened")
+    next_c = st.ints("next_reset", nullable=True)
+    last_c = st.ints("last_requested")
+    valid_c = st.bools("valid")
+    main_c = st.index("main", n_aggs)
+    rel_c = st.index("rel", n_aggs, nullable=True)
+    ex = _Table(inp, _get(d, "extras", dict), "pool", "extras")
+    extra_of: dict[int, list[tuple[str, Any]]] = {}
+    for i, role, a in zip(
+        ex.index("stat", n_stats), ex.strs("role"), ex.index("agg", n_aggs), strict=True
+    ):
+        extra_of.setdefault(i, []).append((role, aggs[a]))
+    te = _Table(inp, _get(d, "terms", dict), "pool", "terms")
+    terms_of: dict[int, list[tuple[int, Any]]] = {}
+    for i, a in zip(te.index("stat", n_stats), te.index("agg", n_aggs), strict=True):
+        of = terms_of.setdefault(i, [])
+        of.append((len(of), aggs[a]))
+    # which statistics are dropped: their keep period passed in the gap
+    at = now if now is not None else clock
+    if not keep and clock is not None:  # subscriptions end when the snapshot was taken
+        last_c = [
+            clock if last < clock and i in subscribed else last for i, last in enumerate(last_c)
+        ]
+    keep_ms = pool.keep
+    expired: set[int] = set()
+    if at is not None and last_c and min(last_c) + keep_ms < at:
+        expired = {
+            i
+            for i, last in enumerate(last_c)
+            if last + keep_ms < at and not (keep and i in subscribed)
+        }
+    # the definitions: each resolved once, in order of first use
+    resolved: list[Any] = [None] * len(saved_definitions)
+    used = (j for i, j in enumerate(definitions) if i not in expired) if expired else definitions
+    for j in dict.fromkeys(used):
+        inp.at("pool", "definitions", j)
+        resolved[j] = _resolve(pool, plan, types, profiles, ranges, filters, saved_definitions[j])
+    stats: list[Statistic | None] = []
+    restarts: dict[int, _Restart] = {}
+    stat_table = pool.stats
+    index_validity = pool._index_validity
+    new = object.__new__
+    set_frozen = object.__setattr__
+    path = inp.path = ["pool", "statistics", 0]
+    # Statistics are built field by field (a third of the cost of their
+    # keyword constructors); check_fields() and the tests make sure every
+    # field is set.
+    for i, (obj_i, def_i, opened, next_reset, last, valid, main_i, rel_i) in enumerate(
+        zip(objects, definitions, opened_c, next_c, last_c, valid_c, main_c, rel_c, strict=True)
+    ):
+        if expired and i in expired:
+            plan.dropped += 1
+            pool._expired += 1
+            stats.append(None)
+            continue
+        path[2] = i
+        obj = refs[obj_i]
+        res = resolved[def_i]
+        current = res.current
+        if res.key is None:  # the definition changed: reopened at the restore time
+            restarts[i] = _Restart(obj=obj, definition=current)
+            if not (keep and i in subscribed):
+                plan.dropped += 1
+            stats.append(None)
+            continue
+        tz = res.zones.get(obj.tenant)
+        if tz is None:
+            try:
+                tz = res.zones[obj.tenant] = pool._zone(current.prof, obj)
+            except LocalProtocolError as exc:
+                raise inp.fail(str(exc)) from exc
+        skey = new(StatKey)
+        set_frozen(skey, "object", obj)
+        set_frozen(skey, "definition", res.key)
+        stat = new(Statistic)
+        stat.key = skey
+        stat.object = obj
+        stat.stat_type = current.st
+        stat.profile = current.prof
+        stat.tz = tz
+        stat.time_range = current.rng
+        stat.time_range2 = current.rng2
+        stat.opened = opened
+        stat.main = aggs[main_i]
+        stat.rel = None if rel_i is None else aggs[rel_i]
+        stat.extra = {}
+        stat.formula = None
+        stat.terms = []
+        stat.state = None
+        stat.next_reset = next_reset
+        stat.last_requested = last
+        stat.subscriptions = []
+        stat.changes_subscriptions = 0
+        stat.time_varying = res.time_varying
+        stat.valid = valid
+        if i in extra_of:
+            for role, agg in extra_of[i]:
+                stat.extra[role] = agg
+        if res.derived or i in terms_of:
+            _finish_statistic(pool, stat, terms_of.get(i, []))
+        stat_table[skey] = stat
+        if not res.state:
+            index_validity(stat)
+        stats.append(stat)
+    inp.at("pool", "statistics")
+    if len(stat_table) != len(stats) - stats.count(None):
+        raise inp.fail("a statistic is saved twice")
+    plan.statistics = len(stat_table)
+    dropped = None in stats
+    stat_at: Callable[[int], Statistic | None] = stats.__getitem__
+    # -- routing entries -------------------------------------------------------
+    en = _Table(inp, _get(d, "entries", dict), "pool", "entries")
+    entry_columns = (
+        en.index("agg", n_aggs),
+        en.index("stat", n_stats),
+        en.index("filter", len(filters), nullable=True),
+        en.index("media", len(media), nullable=True),
+    )
+    holders: dict[int, Statistic] = {}
+    if dropped:  # an aggregate a dropped statistic shared with a kept one
+        for kept in stats:
+            if kept is not None:
+                for agg in kept.aggregates:
+                    holders.setdefault(id(agg), kept)
+    entries: list[_Entry | None] = []
+    for a, s, f, m in zip(*entry_columns, strict=True):
+        agg = aggs[a]
+        owner = stats[s] or holders.get(id(agg))
+        if owner is None:
+            entries.append(None)
+            continue
+        e = new(_Entry)
+        e.agg = agg
+        e.stat = owner
+        e.media = None if m is None else media[m]
+        e.filter = None if f is None else filters_now[f]
+        entries.append(e)
+    n_entries = len(entries)
+    entry: Callable[[int], _Entry | None] = entries.__getitem__
+    # -- routing indexes --------------------------------------------------------
+    t = _Table(inp, _get(d, "by_target", dict), "pool", "by_target")
+    targets = t.index("target", len(refs))
+    kind_counts = t.counts("kinds")
+    kinds = t.names("kind", _KINDS, t.total(kind_counts))
+    counts = t.counts("n", len(kinds))
+    flat = list(map(entry, t.index("entries", n_entries, t.total(counts))))
+    lists = iter(_lists(counts, flat))
+    kinds_of = iter(kinds)
+    by_target = pool._by_target
+    for r, k in zip(targets, kind_counts, strict=True):
+        table = {}
+        for _ in range(k):
+            kind = next(kinds_of)
+            lst = next(lists)
+            if lst:
+                table[kind] = lst
+        if table:
+            by_target[refs[r]] = table
+    for name, column, routes in (
+        ("by_member", "member", pool._by_member),
+        ("by_group", "group", pool._by_group),
+    ):
+        t = _Table(inp, _get(d, name, dict), "pool", name)
+        keys = t.index(column, len(refs))
+        counts = t.counts("n", len(keys))
+        flat = list(map(entry, t.index("entries", n_entries, t.total(counts))))
+        for r, lst in zip(keys, _lists(counts, flat), strict=True):
+            if lst:
+                routes[refs[r]] = lst
+    t = _Table(inp, _get(d, "open_routes", dict), "pool", "open_routes")
+    devices = t.index("device", len(refs))
+    route_kinds = t.names("kind", _KINDS, len(devices))
+    conns = t.strs("conn", len(devices))
+    counts = t.counts("n", len(devices))
+    flat = list(map(entry, t.index("entries", n_entries, t.total(counts))))
+    open_routes = pool._open_routes
+    for r, kind, conn, lst in zip(devices, route_kinds, conns, _lists(counts, flat), strict=True):
+        if lst:
+            open_routes[(refs[r], kind, conn)] = lst
+    t = _Table(inp, _get(d, "since_login", dict), "pool", "since_login")
+    agents = t.index("agent", len(refs))
+    counts = t.counts("n", len(agents))
+    flat_stats = list(map(stat_at, t.index("stats", n_stats, t.total(counts))))
+    for r, lst in zip(agents, _lists(counts, flat_stats), strict=True):
+        if lst:
+            pool._since_login[refs[r]] = lst
+    inp.at("pool", "filtered")
+    pool._filtered = {refs[r] for r in _indexes(d["filtered"], len(refs))}
+    # -- shared per-status sums ----------------------------------------------
+    t = _Table(inp, _get(d, "shared", dict), "pool", "shared")
+    shared_objects = t.index("object", len(refs))
+    subjects = [Subject(s) for s in t.strs("subject")]
+    shared_opened = t.ints("opened")
+    shared_epochs = t.ints("epoch")
+    is_action = t.bools("action")
+    shared_counters = t.ints("counters")
+    for j, (action, c) in enumerate(zip(is_action, shared_counters, strict=True)):
+        if not 0 <= c < len(action_sums if action else status_sums):
+            inp.at("pool", "shared", "counters", j)
+            raise IndexError(f"row number {c} is not in the table of its sums")
+    shared_media = t.index("media", len(media), nullable=True)
+    shared_filters = t.index("filter", len(filters), nullable=True)
+    counts = t.counts("kinds_n")
+    shared_kinds = _lists(counts, t.names("kinds", _KINDS, t.total(counts)))
+    counts = t.counts("stats_n")
+    flat_stats = list(map(stat_at, t.index("stats", n_stats, t.total(counts))))
+    shared_rows = zip(
+        shared_objects,
+        subjects,
+        shared_opened,
+        shared_epochs,
+        is_action,
+        shared_counters,
+        shared_media,
+        shared_filters,
+        shared_kinds,
+        _lists(counts, flat_stats),
+        strict=True,
+    )
+    shared_list: list[_Shared | None] = []
+    for j, (r, subject, opened, epoch, action, c, m, f, kinds, readers) in enumerate(shared_rows):
+        if not readers:  # every statistic reading them was dropped
+            shared_list.append(None)
+            continue
+        inp.at("pool", "shared", j)
+        first = readers[0]
+        sums: Any = action_sums[c] if action else status_sums[c]
+        flt = None if f is None else filters_now[f]
+        m_set = None if m is None else media[m]
+        key = _shared_key(
+            refs[r], subject, first.profile.canonical(), first.tz, opened, epoch, action, m_set, flt
+        )
+        if key in pool._counters or sums in pool._shared_of:
+            raise inp.fail("shared sums are saved twice")
+        sh = pool._counters[key] = _Shared(
+            key=key, counters=sums, stats=readers, media=m_set, filter=flt, kinds=set(kinds)
+        )
+        pool._shared_of[sums] = sh
+        shared_list.append(sh)
+    shared_at: Callable[[int], _Shared | None] = shared_list.__getitem__
+    for name, column, sums_of in (
+        ("member_counters", "member", pool._member_counters),
+        ("group_counters", "group", pool._group_counters),
+    ):
+        t = _Table(inp, _get(d, name, dict), "pool", name)
+        keys = t.index(column, len(refs))
+        counts = t.counts("n", len(keys))
+        flat_shared = list(map(shared_at, t.index("shared", len(shared_list), t.total(counts))))
+        for r, lst in zip(keys, _lists(counts, flat_shared), strict=True):
+            if lst:
+                sums_of[refs[r]] = lst
+    t = _Table(inp, _get(d, "target_sums", dict), "pool", "target_sums")
+    targets = t.index("target", len(refs))
+    kind_counts = t.counts("kinds")
+    kinds_flat = t.names("kind", _KINDS, t.total(kind_counts))
+    counts = t.counts("n", len(kinds_flat))
+    flat_shared = list(map(shared_at, t.index("shared", len(shared_list), t.total(counts))))
+    sum_lists = iter(_lists(counts, flat_shared))
+    kinds_of = iter(kinds_flat)
+    for r, k in zip(targets, kind_counts, strict=True):
+        by_kind = {}
+        for _ in range(k):
+            kind = next(kinds_of)
+            lst = next(sum_lists)
+            if lst:
+                by_kind[kind] = lst
+        if by_kind:
+            pool._target_sums[refs[r]] = by_kind
+    t = _Table(inp, _get(d, "open_sum_routes", dict), "pool", "open_sum_routes")
+    devices = t.index("device", len(refs))
+    route_kinds = t.names("kind", _KINDS, len(devices))
+    conns = t.strs("conn", len(devices))
+    counts = t.counts("n", len(devices))
+    flat_shared = list(map(shared_at, t.index("shared", len(shared_list), t.total(counts))))
+    for r, kind, conn, lst in zip(
+        devices, route_kinds, conns, _lists(counts, flat_shared), strict=True
+    ):
+        if lst:
+            pool._open_sum_routes[(refs[r], kind, conn)] = lst
+    # -- subscriptions -----------------------------------------------------------
+    subs: list[Subscription | None] = []
+    sub_table = pool.subscriptions
+    if not keep:
+        plan.subscriptions_dropped = len(subscribers)
+        subs = [None] * len(subscribers)
+    else:
+        changes = NotifyMode.CHANGES
+        for subscriber, ref_id, owner, settings, name, last_value, next_send in zip(
+            subscribers,
+            ref_ids,
+            map(stat_at, sub_stats),
+            map(settings_table.__getitem__, sub_settings),
+            sub_names,
+            last_values,
+            next_sends,
+            strict=True,
+        ):
+            if owner is None:
+                subs.append(None)
+                continue
+            sub = new(Subscription)
+            sub.subscriber = subscriber
+            sub.ref_id = ref_id
+            sub.statistic = owner
+            sub.settings = settings
+            sub.stat_type = owner.stat_type.name if name is None else name
+            sub.last_value = last_value
+            sub.next_send = next_send
+            owner.subscriptions.append(sub)
+            if settings.mode is changes:
+                owner.changes_subscriptions += 1
+            subs.append(sub)
+        sub_keys = zip(subscribers, ref_ids, strict=True)
+        if None in subs:
+            for j, saved_at in enumerate(sub_stats):  # statistics restarting: reopened
+                if subs[j] is None and saved_at in restarts:
+                    restarts[saved_at].subscriptions.append(
+                        {
+                            "subscriber": subscribers[j],
+                            "ref_id": ref_ids[j],
+                            "settings": settings_table[sub_settings[j]],
+                            "last_value": last_values[j],
+                        }
+                    )
+            sub_table.update((k, x) for k, x in zip(sub_keys, subs, strict=True) if x is not None)
+        else:
+            sub_table.update(zip(sub_keys, cast("list[Subscription]", subs), strict=True))
+    inp.at("pool", "subscriptions")
+    if len(sub_table) != len(subs) - subs.count(None):
+        raise inp.fail("a subscription (subscriber, ref id) is saved twice")
+    plan.subscriptions = len(sub_table)
+    plan.restarted = list(restarts.values())
+    _schedules_in(inp, pool, d, stats, subs)
+    return plan
+
+
+def _resolve(
+    pool: Pool,
+    plan: _Plan,
+    types: list[tuple[StatType, bool]],
+    profiles: list[TimeProfile],
+    ranges: list[TimeRange],
+    filters: list[Filter],
+    memo: tuple[Any, ...],
+) -> _Resolved:
+    """What the statistics of one saved definition share: the definition
+    the configuration gives its names now, and whether it computes the same."""
+    type_i, profile_i, range_i, range2_i, filter_i = memo
+    st, configured = types[type_i]
+    saved = _Definition(
+        st=st,
+        prof=profiles[profile_i],
+        rng=None if range_i is None else ranges[range_i],
+        rng2=None if range2_i is None else ranges[range2_i],
+        flt=None if filter_i is None else filters[filter_i],
+    )
+    current = _current(pool, saved, configured, plan)
+    key = key_definition(saved.st, saved.prof, saved.rng, saved.rng2, saved.flt)
+    now_key = key_definition(current.st, current.prof, current.rng, current.rng2, current.flt)
+    cst = current.st
+    return _Resolved(
+        current=current,
+        key=_HashedTuple(key) if now_key == key else None,
+        time_varying=time_varying(cst.category, cst.subject),
+        derived=cst.category in _DERIVED_CATEGORIES,
+        state=cst.category in STATE_CATEGORIES,
+    )
+
+
+def _schedules_in(
+    inp: _In,
+    pool: Pool,
+    d: Mapping[str, Any],
+    stats: list[Statistic | None],
+    subs: list[Subscription | None],
+) -> None:
+    """The reset, periodical, tick and expiry schedules (sequence numbers
+    renumbered, order kept) and the statistics waiting to notify."""
+    n_stats, n_subs = len(stats), len(subs)
+    seq = 0
+    inp.at("pool", "resets")
+    resets = []
+    for x in _indexes(d["resets"], n_stats):
+        due = stats[x]
+        if due is not None and due.next_reset is not None:
+            resets.append((due.next_reset, seq, due))
+            seq += 1
+    pool._resets = resets
+    inp.at("pool", "periodic")
+    periodic = []
+    for x in _indexes(d["periodic"], n_subs):
+        sending = subs[x]
+        if sending is not None:
+            periodic.append((sending.next_send, seq, sending))
+            seq += 1
+    pool._periodic = periodic
+    inp.at("pool", "ticking")
+    ticking = (subs[x] for x in _indexes(d["ticking"], n_subs))
+    pool._ticking = {s: None for s in ticking if s is not None}
+    inp.at("pool", "expiry")
+    expiry = []
+    listed: set[int] = set()
+    for x in _indexes(d["expiry"], n_stats):
+        waiting = stats[x]
+        if waiting is not None and not waiting.subscriptions:
+            expiry.append((waiting.last_requested, seq, waiting.key))
+            listed.add(id(waiting))
+            seq += 1
+    for stat in pool.stats.values():  # subscriptions dropped: unsubscribed now
+        if not stat.subscriptions and id(stat) not in listed:
+            expiry.append((stat.last_requested, seq, stat.key))
+            seq += 1
+    pool._expiry = SortedList(expiry)
+    pool._expiry_entry = {e[2]: e for e in expiry}
+    inp.at("pool", "dirty")
+    dirty = (stats[x] for x in _indexes(d["dirty"], n_stats))
+    pool._dirty = {s: None for s in dirty if s is not None}
+    pool._seq = itertools.count(seq)
+
+
+def _pool_in(
+    inp: _In,
+    engine: Engine,
+    d: Mapping[str, Any],
+    version: int,
+    *,
+    keep: bool,
+    clock: int | None,
+    now: int | None,
+) -> _Plan:
+    read = _pool_in_v1 if version == 1 else _pool_in_v2
+    return read(inp, engine, d, keep=keep, clock=clock, now=now)
 
 
 class _HashedTuple(tuple):  # type: ignore[type-arg]

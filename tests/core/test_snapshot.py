@@ -119,7 +119,12 @@ def open_random(engine: Engine, rng: random.Random, n: int, counter: list[int]) 
         engine.close_statistic(*key)
 
 
-def build(seed: int, events: int, cut: float, outages: float) -> tuple[Any, list[Any], Engine, int]:
+def build(
+    seed: int, events: int, cut: float, outages: float, share: bool = False
+) -> tuple[Any, list[Any], Engine, int]:
+    """An engine fed the first part of a generated stream, with random
+    statistics opened on the way (``share``: the pool shares per-status and
+    per-kind sums among the statistics that can, ``Pool.share_sums``)."""
     rng = random.Random(seed)
     center = make_center(
         agents=rng.randint(2, 8), queues=rng.randint(1, 3), group_size=rng.choice([2, 3, 50])
@@ -134,6 +139,7 @@ def build(seed: int, events: int, cut: float, outages: float) -> tuple[Any, list
     )
     at = max(1, min(len(stream) - 1, int(len(stream) * cut)))
     engine = Engine(center, profile=PROFILE)
+    engine._pool.share_sums = share
     counter = [0]
     opens = {at // 3, at - 1}
     for i, event in enumerate(stream[:at]):
@@ -173,11 +179,12 @@ def same_state(a: Engine, b: Engine, *, extra_fed: int = 0) -> None:
     events=st.integers(50, 1500),
     cut=st.floats(0.05, 0.95),
     outages=st.sampled_from([0.0, 3.0]),
+    share=st.booleans(),
 )
 def test_restore_then_feed_gives_identical_results(
-    seed: int, events: int, cut: float, outages: float
+    seed: int, events: int, cut: float, outages: float, share: bool
 ) -> None:
-    center, rest, a, _ = build(seed, events, cut, outages)
+    center, rest, a, _ = build(seed, events, cut, outages, share)
     data = round_trip(a.snapshot())
     b = Engine.restore(center, data, profile=PROFILE)
     # restoring loses nothing: the restored engine snapshots the same data
@@ -209,7 +216,7 @@ def test_snapshot_is_plain_data_and_survives_json() -> None:
 
     check(data, "")
     assert data["format"] == "statengine-snapshot"
-    assert data["version"] == 1
+    assert data["version"] == snap.VERSION == 2
     b = Engine.restore(center, json.loads(json.dumps(data)), profile=PROFILE)
     for event in rest[:300]:
         assert a.feed(event) == b.feed(event)
@@ -287,16 +294,17 @@ def test_events_queued_by_a_refused_strict_event_are_kept() -> None:
     gap=st.sampled_from(
         [1, MINUTE, 14 * MINUTE, 3_600_000, 26 * 3_600_000, 3 * DAY - 5000, 3 * DAY + 5000, 5 * DAY]
     ),
+    share=st.booleans(),
 )
 def test_a_gap_is_a_link_loss_at_the_snapshot_time(
-    seed: int, events: int, cut: float, gap: int
+    seed: int, events: int, cut: float, gap: int, share: bool
 ) -> None:
     """Restoring at ``now`` after a gap gives what an engine that kept running
     would show if every link had been lost at the snapshot time: durable
     actions end then, Growing statistics reset at the instants the gap held
     (history from the last one), Sliding windows age, Selection and SinceLogin
     keep their items, statistics unrequested for three days are dropped."""
-    center, _, a, _ = build(seed, events, cut, 0.0)
+    center, _, a, _ = build(seed, events, cut, 0.0, share)
     clock = a.now
     assert clock is not None
     restored = snap.restore_engine(
@@ -536,9 +544,21 @@ def _data() -> tuple[Any, dict[str, Any]]:
 
 def test_a_newer_snapshot_version_is_refused() -> None:
     center, data = _data()
-    data["version"] = 2
-    with pytest.raises(SnapshotError, match=r"snapshot version 2 is newer .* \(up to version 1\)"):
+    data["version"] = 3
+    with pytest.raises(SnapshotError, match=r"snapshot version 3 is newer .* \(up to version 2\)"):
         Engine.restore(center, data)
+
+
+def _agg_column(d: dict[str, Any], name: str) -> list[Any]:
+    """A column of the first aggregate table of a version 2 snapshot."""
+    aggregates = d["pool"]["aggregates"]
+    column: list[Any] = aggregates[aggregates["classes"][0]][name]
+    return column
+
+
+def _duplicate_subscription(d: dict[str, Any]) -> None:
+    for column in d["pool"]["subscriptions"].values():
+        column.append(column[0])
 
 
 @pytest.mark.parametrize(
@@ -556,25 +576,62 @@ def test_a_newer_snapshot_version_is_refused() -> None:
             r"^model\.dns\[3\]: TypeError: expected an integer, found 'soon'",
         ),
         (
-            lambda d: d["pool"]["statistics"][2].__setitem__(0, 10**6),
-            r"^pool\.statistics\[2\]: missing key or unknown name 1000000",
+            lambda d: d["pool"]["statistics"]["object"].__setitem__(2, 10**6),
+            r"^pool\.statistics\.object\[2\]: index out of range \(row number 1000000 is not",
         ),
         (
-            lambda d: d["pool"]["statistics"][1][10][0].__setitem__(8, "x"),
-            r"^pool\.statistics\[1\]\.aggregates\[0\]: TypeError: expected integers",
+            lambda d: _agg_column(d, "n").__setitem__(1, "x"),
+            r"^pool\.aggregates\.\w+\.n\[1\]: TypeError: expected an integer, found 'x'",
         ),
         (
-            lambda d: d["pool"]["statistics"][1].pop(),
-            r"^pool\.statistics\[1\]: ValueError: expected a row of the",
+            lambda d: _agg_column(d, "dmax").__setitem__(0, 1.5),
+            r"^pool\.aggregates\.\w+\.dmax\[0\]: TypeError: expected an integer or null",
+        ),
+        (
+            lambda d: d["pool"]["statistics"]["opened"].pop(),
+            r"^pool\.statistics\.opened: ValueError: expected 5 values, found 4",
+        ),
+        (
+            lambda d: d["pool"]["statistics"].pop("valid"),
+            r"^pool\.statistics\.valid: missing key or unknown name 'valid'",
+        ),
+        (
+            lambda d: d["pool"]["statistics"]["valid"].__setitem__(3, 1),
+            r"^pool\.statistics\.valid\[3\]: TypeError: expected true or false, found 1",
+        ),
+        (
+            lambda d: d["pool"]["aggregates"]["classes"].__setitem__(0, "nope"),
+            r"^pool\.aggregates\.classes\[0\]: missing key or unknown name 'nope'",
+        ),
+        (
+            lambda d: _agg_column(d, "open_n").__setitem__(0, _agg_column(d, "open_n")[0] + 1),
+            r"^pool\.aggregates\.action\.open_device: ValueError: expected 2 values, found 1",
+        ),
+        (
+            lambda d: _agg_column(d, "open_n").__setitem__(0, -1),
+            r"^pool\.aggregates\.\w+\.open_n\[0\]: ValueError: expected a count, found -1",
+        ),
+        (
+            lambda d: d["pool"]["by_target"]["kind"].__setitem__(0, "Nope"),
+            r"^pool\.by_target\.kind\[0\]: missing key or unknown name 'Nope'",
+        ),
+        (
+            lambda d: d["pool"]["by_target"]["entries"].__setitem__(0, 99),
+            r"^pool\.by_target\.entries\[0\]: index out of range \(row number 99 is not",
+        ),
+        (
+            lambda d: d["pool"]["entries"]["stat"].__setitem__(0, None),
+            r"^pool\.entries\.stat\[0\]: TypeError: expected an integer, found None",
+        ),
+        (
+            lambda d: d["pool"]["subscriptions"]["ref_id"].__setitem__(0, {"a": 1}),
+            r"^pool\.subscriptions\.ref_id\[0\]: TypeError: a ref id must be",
         ),
         (
             lambda d: d["pool"]["resets"].append(-1),
             r"^pool\.resets: index out of range",
         ),
-        (
-            lambda d: d["pool"]["subscriptions"].append(d["pool"]["subscriptions"][0]),
-            r"saved twice",
-        ),
+        (_duplicate_subscription, r"^pool\.subscriptions: a subscription .* is saved twice"),
     ],
 )
 def test_bad_data_is_refused_naming_the_path(mutate: Any, message: str) -> None:
