@@ -149,7 +149,14 @@ from statengine.core.notify import (
     Subscription,
 )
 from statengine.core.objects import AgentConfig, ObjectRef, ObjectType
-from statengine.core.pool import Pool, _Entry, _Shared, _strip_reasons, key_definition
+from statengine.core.pool import (
+    _WIDE_TYPES,
+    Pool,
+    _Entry,
+    _Shared,
+    _strip_reasons,
+    key_definition,
+)
 from statengine.core.profiles import ProfileKind, TimeProfile
 from statengine.core.state import (
     AgentState,
@@ -416,7 +423,7 @@ def _restore(
     try:
         inp.read_refs(data)
         _engine_in(inp, engine, data)
-        _model_in(inp, engine._model, _get(data, "model", dict))
+        _model_in(inp, engine._model, _get(data, "model", dict), version)
         pool = _get(data, "pool", dict)
         plan = _pool_in(inp, engine, pool, version, keep=keep, clock=clock, now=now)
         pending = data.get("pending")
@@ -599,25 +606,34 @@ class _Out:
         if i is None:
             i = self.ref_ids[r] = len(self.refs)
             self.refs.append([r.tenant, r.type.name, r.id])
+        if id(r) not in self.by_id:  # the model's own ref objects, met again
+            self.by_id[id(r)] = i
+            self.held.append(r)
         return i
 
     def refs_of(self, keys: Sequence[Any]) -> list[int]:
-        """Row numbers of many refs at once. Looked up by identity first (a
-        ref object is met many times: hashing it by value is a Python call);
-        refs new to the table join it in sorted order, so that the table does
-        not depend on the order of a set they were read from (the output
-        stays canonical)."""
-        by_id = self.by_id
-        found = list(map(by_id.get, map(id, keys)))
+        """Row numbers of many refs at once. Looked up by identity first (the
+        model's ref objects are met many times, and hashing one by value is a
+        Python call), then by value; refs new to the table join it in sorted
+        order, so that the table does not depend on the order of a set they
+        were read from (the output stays canonical)."""
+        found = list(map(self.by_id.get, map(id, keys)))
         if None in found:
             ids = self.ref_ids
-            missing = [k for k, i in zip(keys, found, strict=True) if i is None]
-            for r in sorted({k for k in missing if k not in ids}, key=_REF_ORDER):
-                self.ref(r)
-            for r in missing:
-                by_id[id(r)] = ids[r]
-            self.held += missing  # alive: their ids are not reused meanwhile
-            found = list(map(by_id.__getitem__, map(id, keys)))
+            missing = [j for j, i in enumerate(found) if i is None]
+            refs = [keys[j] for j in missing]
+            values = list(map(ids.get, refs))
+            if None in values:
+                new = {r for r, i in zip(refs, values, strict=True) if i is None}
+                for r in sorted(new, key=_REF_ORDER):
+                    ids[r] = len(self.refs)
+                    self.refs.append([r.tenant, r.type.name, r.id])
+                values = list(map(ids.__getitem__, refs))
+            for j, i in zip(missing, values, strict=True):
+                found[j] = i
+            # met again by identity (the objects are held: ids are not reused)
+            self.by_id.update(zip(map(id, refs), values, strict=True))
+            self.held += refs
         return found  # type: ignore[return-value]
 
     def action(self, a: Action) -> dict[str, Any]:
@@ -1001,10 +1017,18 @@ def _model_out(out: _Out, m: Model) -> dict[str, Any]:
         if ixn.ixn_id != ixn_id:
             idd["ixn_id"] = ixn.ixn_id
         interactions.append(idd)
-    deadlines = [
-        [deadline, out.ref(dev.ref), kind.name, conn, start]
-        for deadline, _, dev, kind, conn, start in sorted(m.deadlines, key=lambda e: e[:2])
-    ]
+    # the stuck-call deadlines (stale entries, of actions that ended, are
+    # skipped when they come up) in sequence-number order, which the restore
+    # renumbers from 0 and makes a heap again: the output does not depend on
+    # the heap's history; columns, as they are many (one per guarded action)
+    heap = sorted(m.deadlines, key=_SEQ)
+    deadlines = {
+        "time": [e[0] for e in heap],
+        "device": out.refs_of([e[2].ref for e in heap]),
+        "kind": [e[3]._name_ for e in heap],
+        "conn": [e[4] for e in heap],
+        "start": [e[5] for e in heap],
+    }
     for d, action in out.later:
         d["status_action"] = out.locate(action)
     out.later.clear()
@@ -1028,7 +1052,7 @@ def _agent_key(value: Any) -> tuple[str, str]:
     return str(tenant), str(ident)
 
 
-def _model_in(inp: _In, m: Model, d: Mapping[str, Any]) -> None:
+def _model_in(inp: _In, m: Model, d: Mapping[str, Any], version: int) -> None:
     inp.at("model", "now")
     m.now = _int(d["now"])
     inp.at("model", "links")
@@ -1273,17 +1297,33 @@ def _model_in(inp: _In, m: Model, d: Mapping[str, Any]) -> None:
             user_data=dict(idd["user_data"]),
             channels=channels_of,
         )
-    deadlines = []
-    saved_deadlines = _get(d, "deadlines", list)
-    for i, (deadline, r, kind, conn, start) in enumerate(saved_deadlines):
-        inp.at("model", "deadlines", i)
-        dev = inp.devices.get(inp.ref(r))
-        if dev is None:
-            continue  # the device went away: the entry could only be stale
-        deadlines.append((_int(deadline), i, dev, _KINDS[kind], str(conn), _int(start)))
-    heapq.heapify(deadlines)
-    m.deadlines = deadlines
-    m._seq = itertools.count(len(saved_deadlines))  # after every saved sequence number
+    if version == 1:
+        deadlines = []
+        saved_deadlines = _get(d, "deadlines", list)
+        for i, (deadline, r, kind, conn, start) in enumerate(saved_deadlines):
+            inp.at("model", "deadlines", i)
+            dev = inp.devices.get(inp.ref(r))
+            if dev is None:
+                continue  # the device went away: the entry could only be stale
+            deadlines.append((_int(deadline), i, dev, _KINDS[kind], str(conn), _int(start)))
+        heapq.heapify(deadlines)
+        m.deadlines = deadlines
+        m._seq = itertools.count(len(saved_deadlines))  # after every saved sequence number
+        return
+    t = _Table(inp, _get(d, "deadlines", dict), "model", "deadlines")
+    times = t.ints("time")
+    refs = inp.refs
+    devices = list(map(inp.devices.get, map(refs.__getitem__, t.index("device", len(refs)))))
+    kinds = t.names("kind", _KINDS)
+    conns = t.strs("conn")
+    starts = t.ints("start")
+    n = len(times)
+    heap = list(zip(times, range(n), devices, kinds, conns, starts, strict=True))
+    if None in devices:  # a device went away: its entries could only be stale
+        heap = [e for e in heap if e[2] is not None]
+    heapq.heapify(heap)  # sorted: already a heap (unless edited)
+    m.deadlines = heap
+    m._seq = itertools.count(n)  # after every saved sequence number
 
 
 # ==========================================================================
@@ -1638,6 +1678,8 @@ class _PoolOut:
     def each(self, objects: list[Any], row: Callable[[Any], int | None]) -> list[Any]:
         """``row(x)`` for each of many objects, computed once per distinct
         object (they are few: definitions, masks, ranges...)."""
+        if not any(map(operator.is_not, objects, itertools.repeat(None))):
+            return objects  # all None
         ids = list(map(id, objects))
         distinct = dict(zip(ids, objects, strict=True))
         found = {k: row(x) for k, x in distinct.items()}
@@ -1720,6 +1762,12 @@ _WINDOW_PARTS = _fields_getter(_WINDOW_SCALARS)
 _COUNTER_PARTS = _fields_getter(_COUNTER_FIELDS)
 _SUMS_PARTS = _fields_getter(_SUMS_FIELDS)
 _KIND_SUMS_PARTS = _fields_getter(_KIND_SUMS_FIELDS)
+
+
+_FIRST = operator.itemgetter(0)
+_KEY_DEFINITION = attrgetter("key.definition")
+_FILTER_OF_KEY = operator.itemgetter(-1)
+_SEQ = operator.itemgetter(1)
 
 
 def _kind_order(item: tuple[ActionKind, Any]) -> str:
@@ -1923,10 +1971,24 @@ def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
     agg_ids: dict[Any, int] = dict(zip(aggs, range(len(aggs)), strict=True))
     extras["agg"] = list(map(agg_ids.__getitem__, extras["agg"]))
     terms["agg"] = list(map(agg_ids.__getitem__, terms["agg"]))
+    main_ids = list(map(agg_ids.__getitem__, mains))
+    rel_ids = list(map(agg_ids.get, rels))
+    # a statistic holding each aggregate (its routing entry's, unless shared)
+    holder: list[int] = list(range(n_stats))
+    if main_ids != holder[: len(main_ids)] or len(aggs) > n_stats:
+        holder = [-1] * len(aggs)
+        for i, a in itertools.chain(
+            enumerate(main_ids),
+            ((i, a) for i, a in enumerate(rel_ids) if a is not None),
+            zip(extras["stat"], extras["agg"], strict=True),
+            zip(terms["stat"], terms["agg"], strict=True),
+        ):
+            if holder[a] < 0:
+                holder[a] = i
     stat_cols: dict[str, list[Any]] = {"object": out.refs_of(objects), "definition": []}
     stat_cols.update(zip(_STAT_SCALARS, _STAT_SCALAR_PARTS(stats), strict=True))
-    stat_cols["main"] = list(map(agg_ids.__getitem__, mains))
-    stat_cols["rel"] = list(map(agg_ids.get, rels))
+    stat_cols["main"] = main_ids
+    stat_cols["rel"] = rel_ids
     # -- routing entries: each once, the indexes refer to them ---------------
     by_target = [sorted(kinds.items(), key=_kind_order) for kinds in pool._by_target.values()]
     lists = [lst for kinds in by_target for _, lst in kinds]
@@ -1938,8 +2000,21 @@ def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
     lists += pool._open_routes.values()
     flat = list(itertools.chain.from_iterable(lists))
     unique = list(dict.fromkeys(flat))
-    e_aggs = [agg_ids.get(e.agg) for e in unique]
-    e_stats = [stat_ids.get(e.stat) for e in unique]
+    agg_get, stat_get = agg_ids.get, stat_ids.get
+    e_aggs: list[int | None] = []
+    e_stats: list[int | None] = []
+    e_filters: list[Filter | None] = []
+    e_media: list[frozenset[str] | None] = []
+    for e in unique:
+        a = agg_get(e.agg)
+        e_aggs.append(a)
+        s = e.stat
+        if a is not None and stats[holder[a]] is s:
+            e_stats.append(holder[a])
+        else:
+            e_stats.append(stat_get(s))
+        e_filters.append(e.filter)
+        e_media.append(e.media)
     if None in e_aggs or None in e_stats:  # entries of statistics no longer in the pool
         live = [
             k
@@ -1949,6 +2024,8 @@ def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
         unique = [unique[k] for k in live]
         e_aggs = [e_aggs[k] for k in live]
         e_stats = [e_stats[k] for k in live]
+        e_filters = [e_filters[k] for k in live]
+        e_media = [e_media[k] for k in live]
         entry_ids = dict(zip(unique, range(len(unique)), strict=True))
         lists = [[e for e in lst if e in entry_ids] for lst in lists]
         flat = list(itertools.chain.from_iterable(lists))
@@ -1960,14 +2037,16 @@ def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
     entries = {
         "agg": e_aggs,
         "stat": e_stats,
-        "filter": po.each([e.filter for e in unique], po.filter),
-        "media": po.each([e.media for e in unique], po.media_set),
+        "filter": po.each(e_filters, po.filter),
+        "media": po.each(e_media, po.media_set),
     }
     # -- definitions: each statistic names one, written once ----------------
     # (its filter is in its key; the object is in its routing entries)
     filters: list[int | None] = [None] * n_stats
-    filtered = [i for i, s in enumerate(stats) if s.key.definition[-1] is not None]
-    if filtered:
+    lasts = list(map(_FILTER_OF_KEY, map(_KEY_DEFINITION, stats)))
+    filtered: list[int] = []
+    if any(map(operator.is_not, lasts, itertools.repeat(None))):
+        filtered = [i for i, last in enumerate(lasts) if last is not None]
         by_agg = {id(e.agg): e for e in unique}
         for i in filtered:
             filters[i] = po.filter(_stat_filter(stats[i], by_agg, pool))
@@ -2079,16 +2158,29 @@ def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
         raise SnapshotError(
             f"subscription ({bad.subscriber!r}, {bad.ref_id!r}): the subscriber must be a str"
         )
-    if not _ATOMS.issuperset(map(type, ref_ids)):
-        if _TUPLE.issuperset(map(type, ref_ids)) and _ATOMS.issuperset(
-            map(type, itertools.chain.from_iterable(ref_ids))
-        ):
-            ref_ids = list(map(list, ref_ids))  # every one a flat tuple
-        else:
-            ref_ids = [
-                v if type(v) in _ATOMS else _plain_id(v, f"subscription ({s.subscriber!r}, {v!r})")
-                for s, v in zip(subs, ref_ids, strict=True)
-            ]
+    # ref ids: a shape per subscription (-1: a str or int; k >= 0: a tuple
+    # of k of them; -2: nested tuples, as lists) and their items one after
+    # the other (flat lists are quick to write and read)
+    if _ATOMS.issuperset(map(type, ref_ids)):
+        id_shapes = [-1] * len(ref_ids)
+    elif _TUPLE.issuperset(map(type, ref_ids)) and _ATOMS.issuperset(
+        map(type, itertools.chain.from_iterable(ref_ids))
+    ):
+        id_shapes = list(map(len, ref_ids))
+        ref_ids = list(itertools.chain.from_iterable(ref_ids))
+    else:
+        id_shapes, items = [], []
+        for sub, v in zip(subs, ref_ids, strict=True):
+            if type(v) in _ATOMS:
+                id_shapes.append(-1)
+                items.append(v)
+            elif type(v) is tuple and _ATOMS.issuperset(map(type, v)):
+                id_shapes.append(len(v))
+                items += v
+            else:
+                id_shapes.append(-2)
+                items.append(_plain_id(v, f"subscription ({sub.subscriber!r}, {v!r})"))
+        ref_ids = items
     if not _NUMBERS.issuperset(map(type, last_values)):
         last_values = [
             v
@@ -2098,6 +2190,7 @@ def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
         ]
     sub_cols = {
         "subscriber": subscribers,
+        "ref_id_n": id_shapes,
         "ref_id": ref_ids,
         "stat": list(map(stat_ids.__getitem__, owners)),
         "settings": po.each(settings, po.notify),
@@ -2122,24 +2215,31 @@ def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
     ts_n, ts_shared = _flat_lists([lst for ks in sum_targets for _, lst in ks], shared_ids, False)
     sum_routes = list(pool._open_sum_routes)
     sr_n, sr_shared = _flat_lists(list(pool._open_sum_routes.values()), shared_ids, False)
-    # the schedules: live entries (a heap keeps stale ones until they come
-    # up), each as a row number, in (due time, sequence number) order
-    resets = [
-        (at, seq, stat_ids[stat])
+    # the schedules: the live entries of each heap (it keeps stale ones until
+    # they come up) as row numbers, in sequence-number order, which the
+    # restore renumbers from 0 and makes a heap again (the output does not
+    # depend on the heap's history); the due time is the statistic's next
+    # reset or the subscription's next send
+    get = stat_ids.get
+    pending: list[tuple[int, int]] = [
+        (seq, row)
         for at, seq, stat in pool._resets
-        if stat.next_reset == at and stat in stat_ids
+        if stat.next_reset == at and (row := get(stat)) is not None
     ]
-    resets.sort()
+    pending.sort(key=_FIRST)
+    resets = [row for _, row in pending]
     sub_ids: dict[Subscription, int] = {}
     if pool._periodic or pool._ticking:
         sub_ids = dict(zip(subs, range(len(subs)), strict=True))
-    periodic = sorted(
-        (at, seq, sub_ids[sub])
+    pending = [
+        (seq, sub_ids[sub])
         for at, seq, sub in pool._periodic
         if sub in sub_ids and sub.next_send == at
-    )
+    ]
+    pending.sort(key=_FIRST)
+    periodic = [row for _, row in pending]
     expiry: list[int] = []
-    if pool._expiry:
+    if pool._expiry:  # sorted by (last request, sequence number)
         key_ids = {id(s.key): i for i, s in enumerate(stats)}
         expiry = [key_ids[id(key)] for _, _, key in pool._expiry if id(key) in key_ids]
     return {
@@ -2224,8 +2324,8 @@ def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
             "stats": since_stats,
         },
         "filtered": sorted(out.refs_of(list(pool._filtered))),
-        "resets": [i for _, _, i in resets],
-        "periodic": [i for _, _, i in periodic],
+        "resets": resets,
+        "periodic": periodic,
         "ticking": [sub_ids[s] for s in pool._ticking if s in sub_ids],
         "expiry": expiry,
         "dirty": [stat_ids[s] for s in pool._dirty if s in stat_ids],
@@ -3499,18 +3599,7 @@ def _pool_in_v2(
     sub_settings = su.index("settings", len(settings_table))
     sub_names = su.strs("stat_type", nullable=True)
     next_sends = su.ints("next_send")
-    ref_ids = su.column("ref_id")
-    if not _ATOMS.issuperset(map(type, ref_ids)):
-        if _LIST.issuperset(map(type, ref_ids)) and all(
-            map(_ATOMS.issuperset, map(map, itertools.repeat(type), ref_ids))
-        ):
-            ref_ids = list(map(tuple, ref_ids))  # every one a flat tuple
-        else:
-            ref_ids = list(ref_ids)
-            for j, v in enumerate(ref_ids):
-                if type(v) not in _ATOMS:
-                    inp.at("pool", "subscriptions", "ref_id", j)
-                    ref_ids[j] = _id_in(v)
+    ref_ids = _ref_ids_in(su)
     last_values = su.column("last_value")
     if not _NUMBERS.issuperset(map(type, last_values)):
         last_values = list(last_values)
@@ -3572,22 +3661,26 @@ def _pool_in_v2(
     stats: list[Statistic | None] = []
     restarts: dict[int, _Restart] = {}
     stat_table = pool.stats
-    index_validity = pool._index_validity
+    # validity index (Pool._index_validity): statistics by object, and the
+    # switch- and tenant-wide ones, whose scope is every device
+    by_object = pool._by_object
+    wide = pool._wide
+    wide_refs = {i for i, r in enumerate(refs) if r.type in _WIDE_TYPES}
     new = object.__new__
     set_frozen = object.__setattr__
+    main_aggs = list(map(aggs.__getitem__, main_c))
     path = inp.path = ["pool", "statistics", 0]
     # Statistics are built field by field (a third of the cost of their
     # keyword constructors); check_fields() and the tests make sure every
     # field is set.
-    for i, (obj_i, def_i, opened, next_reset, last, valid, main_i, rel_i) in enumerate(
-        zip(objects, definitions, opened_c, next_c, last_c, valid_c, main_c, rel_c, strict=True)
+    for i, (obj_i, def_i, opened, next_reset, last, valid, main, rel_i) in enumerate(
+        zip(objects, definitions, opened_c, next_c, last_c, valid_c, main_aggs, rel_c, strict=True)
     ):
         if expired and i in expired:
             plan.dropped += 1
             pool._expired += 1
             stats.append(None)
             continue
-        path[2] = i
         obj = refs[obj_i]
         res = resolved[def_i]
         current = res.current
@@ -3599,6 +3692,7 @@ def _pool_in_v2(
             continue
         tz = res.zones.get(obj.tenant)
         if tz is None:
+            path[2] = i
             try:
                 tz = res.zones[obj.tenant] = pool._zone(current.prof, obj)
             except LocalProtocolError as exc:
@@ -3615,7 +3709,7 @@ def _pool_in_v2(
         stat.time_range = current.rng
         stat.time_range2 = current.rng2
         stat.opened = opened
-        stat.main = aggs[main_i]
+        stat.main = main
         stat.rel = None if rel_i is None else aggs[rel_i]
         stat.extra = {}
         stat.formula = None
@@ -3627,15 +3721,23 @@ def _pool_in_v2(
         stat.changes_subscriptions = 0
         stat.time_varying = res.time_varying
         stat.valid = valid
-        if i in extra_of:
-            for role, agg in extra_of[i]:
+        if res.derived or i in extra_of or i in terms_of:
+            path[2] = i
+            for role, agg in extra_of.get(i, ()):
                 stat.extra[role] = agg
-        if res.derived or i in terms_of:
-            _finish_statistic(pool, stat, terms_of.get(i, []))
-        stat_table[skey] = stat
+            if res.derived or i in terms_of:
+                _finish_statistic(pool, stat, terms_of.get(i, []))
         if not res.state:
-            index_validity(stat)
+            of_object = by_object.get(obj)
+            if of_object is None:
+                by_object[obj] = [stat]
+            else:
+                of_object.append(stat)
+            if obj_i in wide_refs:
+                wide[stat] = None
         stats.append(stat)
+    kept = [s for s in stats if s is not None]
+    stat_table.update(zip([s.key for s in kept], kept, strict=True))
     inp.at("pool", "statistics")
     if len(stat_table) != len(stats) - stats.count(None):
         raise inp.fail("a statistic is saved twice")
@@ -3652,10 +3754,9 @@ def _pool_in_v2(
     )
     holders: dict[int, Statistic] = {}
     if dropped:  # an aggregate a dropped statistic shared with a kept one
-        for kept in stats:
-            if kept is not None:
-                for agg in kept.aggregates:
-                    holders.setdefault(id(agg), kept)
+        for holder in kept:
+            for agg in holder.aggregates:
+                holders.setdefault(id(agg), holder)
     entries: list[_Entry | None] = []
     for a, s, f, m in zip(*entry_columns, strict=True):
         agg = aggs[a]
@@ -3868,6 +3969,49 @@ def _pool_in_v2(
     return plan
 
 
+def _ref_ids_in(t: _Table) -> list[Any]:
+    """Subscriptions' ref ids from their shapes and items (see the writer)."""
+    shapes = t.ints("ref_id_n")
+    if shapes and (min(shapes) < -2):
+        t.inp.at(*t.path, "ref_id_n", next(j for j, k in enumerate(shapes) if k < -2))
+        raise ValueError("expected -2, -1 or a tuple length")
+    low, high = min(shapes, default=-1), max(shapes, default=-1)
+    if low == high == -1:  # every one a str or an int
+        items = t.column("ref_id")
+        if not _ATOMS.issuperset(map(type, items)):
+            t._first_bad("ref_id", items, _ATOMS, "a string or an integer")
+        return items
+    if low >= 0:  # tuples
+        items = t.column("ref_id", sum(shapes))
+        if not _ATOMS.issuperset(map(type, items)):
+            t._first_bad("ref_id", items, _ATOMS, "a string or an integer")
+        if low == high:
+            return list(zip(*[iter(items)] * low, strict=True)) if low else [()] * len(shapes)
+        it = iter(items)
+        return [tuple(itertools.islice(it, k)) for k in shapes]
+    items = t.column("ref_id", sum(1 if k < 0 else k for k in shapes))
+    found: list[Any] = []
+    p = 0
+    for k in shapes:
+        t.inp.at(*t.path, "ref_id", p)
+        if k == -1:
+            if type(items[p]) not in _ATOMS:
+                raise TypeError(f"a ref id must be str or int, found {items[p]!r}")
+            found.append(items[p])
+            p += 1
+        elif k == -2:
+            found.append(_id_in(items[p]))
+            p += 1
+        else:
+            part = items[p : p + k]
+            if not _ATOMS.issuperset(map(type, part)):
+                raise TypeError(f"a ref id must be str, int or tuples of them, found {part!r}")
+            found.append(tuple(part))
+            p += k
+    t.inp.at(*t.path)
+    return found
+
+
 def _resolve(
     pool: Pool,
     plan: _Plan,
@@ -3909,47 +4053,42 @@ def _schedules_in(
     subs: list[Subscription | None],
 ) -> None:
     """The reset, periodical, tick and expiry schedules (sequence numbers
-    renumbered, order kept) and the statistics waiting to notify."""
-    n_stats, n_subs = len(stats), len(subs)
-    seq = 0
+    renumbered, order kept: a sorted list is a heap) and the statistics
+    waiting to notify."""
+    stat_at: Callable[[int], Statistic | None] = stats.__getitem__
+    sub_at: Callable[[int], Subscription | None] = subs.__getitem__
     inp.at("pool", "resets")
-    resets = []
-    for x in _indexes(d["resets"], n_stats):
-        due = stats[x]
-        if due is not None and due.next_reset is not None:
-            resets.append((due.next_reset, seq, due))
-            seq += 1
-    pool._resets = resets
+    due = map(stat_at, _indexes(d["resets"], len(stats)))
+    resets = [(s.next_reset, 0, s) for s in due if s is not None and s.next_reset is not None]
     inp.at("pool", "periodic")
-    periodic = []
-    for x in _indexes(d["periodic"], n_subs):
-        sending = subs[x]
-        if sending is not None:
-            periodic.append((sending.next_send, seq, sending))
-            seq += 1
-    pool._periodic = periodic
-    inp.at("pool", "ticking")
-    ticking = (subs[x] for x in _indexes(d["ticking"], n_subs))
-    pool._ticking = {s: None for s in ticking if s is not None}
+    sending = map(sub_at, _indexes(d["periodic"], len(subs)))
+    periodic = [(s.next_send, 0, s) for s in sending if s is not None]
     inp.at("pool", "expiry")
-    expiry = []
-    listed: set[int] = set()
-    for x in _indexes(d["expiry"], n_stats):
-        waiting = stats[x]
-        if waiting is not None and not waiting.subscriptions:
-            expiry.append((waiting.last_requested, seq, waiting.key))
-            listed.add(id(waiting))
-            seq += 1
-    for stat in pool.stats.values():  # subscriptions dropped: unsubscribed now
-        if not stat.subscriptions and id(stat) not in listed:
-            expiry.append((stat.last_requested, seq, stat.key))
-            seq += 1
-    pool._expiry = SortedList(expiry)
-    pool._expiry_entry = {e[2]: e for e in expiry}
+    waiting = map(stat_at, _indexes(d["expiry"], len(stats)))
+    expiry = [(s.last_requested, 0, s) for s in waiting if s is not None and not s.subscriptions]
+    listed = {id(e[2]) for e in expiry}
+    # subscriptions dropped: unsubscribed now
+    expiry += [
+        (s.last_requested, 0, s)
+        for s in pool.stats.values()
+        if not s.subscriptions and id(s) not in listed
+    ]
+    # sequence numbers in the saved order, each schedule a heap
+    seq = itertools.count()
+    pool._resets = [(at, next(seq), s) for at, _, s in resets]
+    heapq.heapify(pool._resets)
+    pool._periodic = [(at, next(seq), s) for at, _, s in periodic]
+    heapq.heapify(pool._periodic)
+    saved_expiry = [(at, next(seq), s.key) for at, _, s in expiry]
+    pool._expiry = SortedList(saved_expiry)
+    pool._expiry_entry = {e[2]: e for e in saved_expiry}
+    inp.at("pool", "ticking")
+    ticking = (subs[x] for x in _indexes(d["ticking"], len(subs)))
+    pool._ticking = {s: None for s in ticking if s is not None}
     inp.at("pool", "dirty")
-    dirty = (stats[x] for x in _indexes(d["dirty"], n_stats))
+    dirty = (stats[x] for x in _indexes(d["dirty"], len(stats)))
     pool._dirty = {s: None for s in dirty if s is not None}
-    pool._seq = itertools.count(seq)
+    pool._seq = seq
 
 
 def _pool_in(

@@ -168,6 +168,16 @@ def same_state(a: Engine, b: Engine, *, extra_fed: int = 0) -> None:
             assert a.group_members(ref) == b.group_members(ref)
 
 
+def same_indexes(a: Engine, b: Engine) -> None:
+    """The indexes a restore rebuilds rather than reads (the validity index
+    by object, the switch- and tenant-wide statistics) are the pool's own."""
+    pa, pb = a._pool, b._pool
+    assert {r: [s.key for s in lst] for r, lst in pa._by_object.items()} == {
+        r: [s.key for s in lst] for r, lst in pb._by_object.items()
+    }
+    assert [s.key for s in pa._wide] == [s.key for s in pb._wide]
+
+
 # --------------------------------------------------------------------------
 # Exact continuation
 # --------------------------------------------------------------------------
@@ -189,6 +199,7 @@ def test_restore_then_feed_gives_identical_results(
     b = Engine.restore(center, data, profile=PROFILE)
     # restoring loses nothing: the restored engine snapshots the same data
     assert b.snapshot() == data
+    same_indexes(a, b)
     for stat in a._pool.stats.values():  # the same pool keys as Pool.open builds
         assert b._pool.stats[stat.key].key == stat.key
     same_state(a, b)
@@ -625,11 +636,15 @@ def _duplicate_subscription(d: dict[str, Any]) -> None:
         ),
         (
             lambda d: d["pool"]["subscriptions"]["ref_id"].__setitem__(0, {"a": 1}),
-            r"^pool\.subscriptions\.ref_id\[0\]: TypeError: a ref id must be",
+            r"^pool\.subscriptions\.ref_id\[0\]: TypeError: expected a string or an integer",
         ),
         (
             lambda d: d["pool"]["resets"].append(-1),
             r"^pool\.resets: index out of range",
+        ),
+        (
+            lambda d: d["model"]["deadlines"]["time"].append(0),
+            r"^model\.deadlines\.device: ValueError: expected \d+ values, found",
         ),
         (_duplicate_subscription, r"^pool\.subscriptions: a subscription .* is saved twice"),
     ],
