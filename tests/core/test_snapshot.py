@@ -342,11 +342,13 @@ def test_a_gap_is_a_link_loss_at_the_snapshot_time(
     same_state(a, b, extra_fed=len(up))
 
 
-def _small() -> tuple[Any, Engine, int]:
+def _small(share: bool | None = None) -> tuple[Any, Engine, int]:
     """A center where one call waits, is answered and talks; the clock ends at
     08:07 (CollectorDefault resets on quarter hours, Default at midnight)."""
     center = make_center(agents=2, queues=1)
     e = Engine(center, profile=PROFILE, now=T0)
+    if share is not None:
+        e._pool.share_sums = share
     t = T0
     for event in [
         ev.LinkConnected(time=t, link="ts1"),
@@ -548,8 +550,8 @@ def test_a_definition_no_longer_configured_is_kept_as_saved() -> None:
 # --------------------------------------------------------------------------
 
 
-def _data() -> tuple[Any, dict[str, Any]]:
-    center, a, _ = _small()
+def _data(share: bool = False) -> tuple[Any, dict[str, Any]]:
+    center, a, _ = _small(share)
     return center, round_trip(a.snapshot())
 
 
@@ -651,6 +653,44 @@ def _duplicate_subscription(d: dict[str, Any]) -> None:
 )
 def test_bad_data_is_refused_naming_the_path(mutate: Any, message: str) -> None:
     center, data = _data()
+    mutate(data)
+    with pytest.raises(SnapshotError, match=message):
+        Engine.restore(center, data, profile=PROFILE)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (
+            lambda d: d["pool"]["shared"]["counters"].__setitem__(0, 99),
+            r"^pool\.shared\.counters\[0\]: index out of range",
+        ),
+        (
+            lambda d: d["pool"]["shared"]["stats"].__setitem__(0, 99),
+            r"^pool\.shared\.stats\[0\]: index out of range",
+        ),
+        (
+            lambda d: d["pool"]["counters"]["member_status"].__setitem__(0, "Nope"),
+            r"^pool\.counters\.member_status\[0\]: missing key or unknown name 'Nope'",
+        ),
+        (
+            lambda d: d["pool"]["action_sums"]["sum_n"].__setitem__(0, None),
+            r"^pool\.action_sums\.sum_n\[0\]: TypeError: expected an integer, found None",
+        ),
+        (
+            lambda d: d["pool"]["aggregates"]["mask-view"]["counters"].__setitem__(0, 99),
+            r"^pool\.aggregates\.mask-view\.counters\[0\]: index out of range",
+        ),
+        (
+            lambda d: d["pool"]["member_counters"]["shared"].__setitem__(0, 99),
+            r"^pool\.member_counters\.shared\[0\]: index out of range",
+        ),
+    ],
+)
+def test_bad_shared_sums_are_refused_naming_the_path(mutate: Any, message: str) -> None:
+    center, data = _data(share=True)
+    assert data["pool"]["shared"]["object"]  # per-status and per-kind sums
+    assert data["pool"]["action_sums"]["opened"] and data["pool"]["counters"]["opened"]
     mutate(data)
     with pytest.raises(SnapshotError, match=message):
         Engine.restore(center, data, profile=PROFILE)
