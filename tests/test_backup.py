@@ -317,14 +317,13 @@ def _tuples(value: Any) -> Any:
     return tuple(map(_tuples, value)) if isinstance(value, list) else value
 
 
-def test_the_golden_v1_backup_still_loads() -> None:
-    """``tests/data/golden_v1.backup`` was written by the first statengine that
-    wrote backups (tests/data/make_golden_backup.py); every later version
-    must restore it to the values recorded next to it."""
-    expected = json.loads((DATA / "golden_v1.json").read_text())
-    backup = read_backup(DATA / "golden_v1.backup")
+def _golden(version: int) -> tuple[Any, Any, dict[str, Any], Engine]:
+    """A golden file read and restored: (center, profile, what it must show,
+    the restored engine), after checking the values recorded next to it."""
+    expected = json.loads((DATA / f"golden_v{version}.json").read_text())
+    backup = read_backup(DATA / f"golden_v{version}.backup")
     assert backup.header.format_version == 1
-    assert backup.header.snapshot_version == 1
+    assert backup.header.snapshot_version == version
     assert backup.header.created == expected["created"]
     center = make_center(**expected["center"])
     profile = StatisticsProfile.from_sections(expected["sections"])
@@ -354,3 +353,31 @@ def test_the_golden_v1_backup_still_loads() -> None:
         "NotMonitored",
         "LoggedOut",
     )
+    return center, profile, expected, Engine.restore(center, backup.snapshot, profile=profile)
+
+
+def test_the_golden_v1_backup_still_loads() -> None:
+    """``tests/data/golden_v1.backup`` was written by the first statengine that
+    wrote backups (tests/data/make_golden_backup.py); every later version
+    must restore it to the values recorded next to it."""
+    _golden(1)
+
+
+def test_the_golden_v2_backup_still_loads() -> None:
+    """``tests/data/golden_v2.backup``: snapshot version 2 (the pool as
+    columns, shared sums written once); every later version must restore it
+    to the values recorded next to it, sharing included: subscriptions that
+    read the same sums before the backup read the same objects after it."""
+    _, _, expected, engine = _golden(2)
+    subscriptions = engine._pool.subscriptions
+    assert expected["shared"]
+    for (s1, r1), (s2, r2) in expected["shared"]:
+        a, b = subscriptions[(s1, r1)].statistic, subscriptions[(s2, r2)].statistic
+        assert a is not b
+        assert a.main.counters is b.main.counters
+        shared = engine._pool._shared_of[a.main.counters]
+        assert a in shared.stats
+        assert b in shared.stats
+    # the restored engine writes the file's snapshot again, byte for byte
+    backup = read_backup(DATA / "golden_v2.backup")
+    assert engine.snapshot() == backup.snapshot

@@ -1,15 +1,23 @@
-"""Write the golden backup file of format version 1, and what it must restore to.
+"""Write the golden backup file of the current snapshot version, and what it
+must restore to.
 
-    python tests/data/make_golden_backup.py
+    python tests/data/make_golden_backup.py [--force]
 
-writes ``tests/data/golden_v1.backup`` (a backup file, format v1, snapshot
-v1) and ``tests/data/golden_v1.json`` (the inputs used: center parameters,
-the stat type / time profile / time range sections, and the values the
-restored engine must show: peeks, statuses, counters). The test
-``tests/test_backup.py::test_the_golden_v1_backup_still_loads`` reads both:
-every later statengine must restore this file to these values, so **do not
-regenerate it** unless the v1 format itself was wrong; a new format version
-gets its own golden file next to this one.
+writes ``tests/data/golden_v<N>.backup`` (a backup file, format v1, snapshot
+version N = ``statengine.core.snapshot.VERSION``) and
+``tests/data/golden_v<N>.json`` (the inputs used: center parameters, the stat
+type / time profile / time range sections, and the values the restored engine
+must show: peeks, statuses, counters, and from version 2 which subscriptions
+read the same shared sums). The tests ``tests/test_backup.py::
+test_the_golden_v<N>_backup_still_loads`` read both: every later statengine
+must restore these files to these values, so **do not regenerate one**
+(without ``--force`` an existing file is refused) unless its format itself
+was wrong; a new snapshot version gets its own golden file next to these.
+
+``golden_v1`` was written by snapshot version 1 from the recipe below with
+the version 1 sections and statistics; from version 2 the recipe adds two
+stat types that share sums with the others (per status and per action kind,
+``Pool.share_sums`` on), so that the file holds shared sums.
 
 Deterministic: a synthetic center, a seeded event stream, a fixed list of
 statistics and a fixed creation time.
@@ -17,20 +25,23 @@ statistics and a fixed creation time.
 
 from __future__ import annotations
 
+import copy
 import json
 import pathlib
+import sys
 from typing import Any
 
 from statengine import Engine, ObjectRef, ObjectType
 from statengine.backup import read_backup, write_backup
 from statengine.core.engine import StatisticsProfile
 from statengine.core.notify import NotificationSettings, NotifyMode
+from statengine.core.snapshot import VERSION
 from statengine.core.stattypes import StatType
 from statengine.testing import StreamProfile, generate_stream, make_center
 
 HERE = pathlib.Path(__file__).parent
-BACKUP = HERE / "golden_v1.backup"
-EXPECTED = HERE / "golden_v1.json"
+BACKUP = HERE / f"golden_v{VERSION}.backup"
+EXPECTED = HERE / f"golden_v{VERSION}.json"
 CREATED = 1_772_460_000_000  # 2026-03-02 14:00 UTC
 CENTER = {"agents": 4, "queues": 2, "group_size": 2}
 SEED = 2026
@@ -107,6 +118,22 @@ AD_HOC = {
 }
 
 
+#: from version 2: stat types whose statistics share sums with those above
+SHARING_TYPES: dict[str, Any] = {
+    "Ready_Count": {
+        "Objects": ["Agent", "Place", "GroupAgents", "GroupPlaces"],
+        "Category": "TotalNumber",
+        "Subject": "AgentStatus",
+        "MainMask": "WaitForNextCall",
+    },
+    "Total_Calls_Answered": {
+        "Objects": ["Queue", "RoutePoint", "GroupQueues"],
+        "Category": "TotalNumber",
+        "MainMask": "CallAnswered",
+    },
+}
+
+
 def ref(kind: str, ident: str) -> ObjectRef:
     return ObjectRef("T1", ObjectType[kind], ident)
 
@@ -134,10 +161,32 @@ OPENS: list[tuple[str, Any, ObjectRef, str | None, str, dict[str, Any]]] = [
 ]  # fmt: skip
 
 
-def build() -> tuple[Engine, list[tuple[str, Any]]]:
+#: from version 2: statistics opened with the others (same object, profile and
+#: instant), and the subscriptions that then read the same shared sums
+SHARING_OPENS: list[tuple[str, Any, ObjectRef, str | None, str, dict[str, Any]]] = [
+    ("wb", "a0-ready-count", ref("Agent", "A0"), "Ready_Count", "Default", {}),
+    ("wfm", "q0-answered", ref("Queue", "8000@SW1"), "Total_Calls_Answered", "CollectorDefault",
+     {}),
+]  # fmt: skip
+SHARED = [
+    [["wb", "a0-ready"], ["wb", "a0-ready-count"]],
+    [["wfm", "q0-entered"], ["wfm", "q0-answered"]],
+]
+
+
+def sections(version: int = VERSION) -> dict[str, Any]:
+    found = copy.deepcopy(SECTIONS)
+    if version >= 2:
+        found["stattypes"].update(SHARING_TYPES)
+    return found
+
+
+def build(version: int = VERSION) -> tuple[Engine, list[tuple[str, Any]]]:
     center = make_center(**CENTER)
-    profile = StatisticsProfile.from_sections(SECTIONS)
+    profile = StatisticsProfile.from_sections(sections(version))
     engine = Engine(center, profile=profile)
+    engine._pool.share_sums = version >= 2
+    opens = OPENS + SHARING_OPENS if version >= 2 else OPENS
     ad_hoc = StatType.from_definition(AD_HOC)
     stream = generate_stream(
         center, seed=SEED, events=EVENTS, profile=StreamProfile(shift=1800.0, off_shift=300.0)
@@ -146,7 +195,7 @@ def build() -> tuple[Engine, list[tuple[str, Any]]]:
     for i, event in enumerate(stream):
         engine.feed(event)
         if i == OPEN_AFTER:
-            for subscriber, ref_id, obj, name, prof, options in OPENS:
+            for subscriber, ref_id, obj, name, prof, options in opens:
                 stat_type: Any = name if name is not None else ad_hoc
                 engine.open_statistic(subscriber, ref_id, obj, stat_type, profile=prof, **options)
                 subs.append((subscriber, ref_id))
@@ -167,9 +216,9 @@ def expected(engine: Engine, subs: list[tuple[str, Any]]) -> dict[str, Any]:
             info = engine.status(r)
             statuses.append([r.type.name, r.id, info.status.name, info.since])
     stats = engine.statistics()
-    return {
+    found: dict[str, Any] = {
         "center": CENTER,
-        "sections": SECTIONS,
+        "sections": sections(),
         "created": CREATED,
         "clock": engine.now,
         "peeks": [[s, plain(r), engine.peek(s, r).value] for s, r in subs],
@@ -186,9 +235,17 @@ def expected(engine: Engine, subs: list[tuple[str, Any]]) -> dict[str, Any]:
             "unsubscribed": engine.pool_statistics().unsubscribed,
         },
     }
+    if VERSION >= 2:
+        found["shared"] = SHARED
+    return found
 
 
 def main() -> None:
+    if (BACKUP.exists() or EXPECTED.exists()) and "--force" not in sys.argv[1:]:
+        sys.exit(
+            f"{BACKUP.name} exists: a golden file is never regenerated "
+            "(--force if its format was wrong)"
+        )
     engine, subs = build()
     write_backup(BACKUP, engine, created=CREATED, generations=1)
     EXPECTED.write_text(json.dumps(expected(engine, subs), indent=1) + "\n")
