@@ -622,7 +622,7 @@ class _Out:
             ids = self.ref_ids
             missing = [j for j, i in enumerate(found) if i is None]
             refs = [keys[j] for j in missing]
-            values = list(map(ids.get, refs))
+            values: list[Any] = list(map(ids.get, refs))
             if None in values:
                 new = {r for r, i in zip(refs, values, strict=True) if i is None}
                 for r in sorted(new, key=_REF_ORDER):
@@ -3396,10 +3396,24 @@ class _AggIn:
         counters = list(map(table.__getitem__, t.index("counters", len(table))))
         masks = list(map(self.masks.__getitem__, t.index("mask", len(self.masks))))
         found = []
+        # a view's selection is derived from its mask alone: worked out by
+        # the class once per mask (an immutable tuple), then shared
+        selected: dict[int, Any] = {}
+        new = object.__new__
         for c, mask in zip(counters, masks, strict=True):
-            if (mask.subject is Subject.DNAction) is (cls is MaskView):
-                raise ValueError(f"a {_AGG_NAMES[cls]} cannot read the mask {mask.text!r}")
-            found.append(cls(c, mask))
+            sel = selected.get(id(mask))
+            view: Any
+            if sel is None:
+                if (mask.subject is Subject.DNAction) is (cls is MaskView):
+                    raise ValueError(f"a {_AGG_NAMES[cls]} cannot read the mask {mask.text!r}")
+                view = cls(c, mask)
+                selected[id(mask)] = view.selected
+            else:
+                view = new(cls)
+                view.counters = c
+                view.mask = mask
+                view.selected = sel
+            found.append(view)
         return found
 
 
