@@ -132,6 +132,13 @@ class Backup:
 
 def encode_backup(snapshot: dict[str, Any], *, created: int) -> bytes:
     """The bytes of a backup file holding ``snapshot`` (format in the module docstring)."""
+    return b"".join(_encode_parts(snapshot, created=created))
+
+
+def _encode_parts(snapshot: dict[str, Any], *, created: int) -> tuple[bytes, bytes, bytes]:
+    """A backup file in three parts: prefix and header, body, checksum. The
+    body (tens of MB) is neither copied nor concatenated: the checksum is
+    taken over the parts, and the file is written from them."""
     version = check_format(snapshot)
     with gc_paused():
         body = msgpack.packb(snapshot, use_bin_type=True)
@@ -144,8 +151,10 @@ def encode_backup(snapshot: dict[str, Any], *, created: int) -> bytes:
         },
         use_bin_type=True,
     )
-    data = _PREFIX.pack(MAGIC, FORMAT_VERSION, len(header)) + header + body
-    return data + hashlib.sha256(data).digest()
+    head = _PREFIX.pack(MAGIC, FORMAT_VERSION, len(header)) + header
+    digest = hashlib.sha256(head)
+    digest.update(body)
+    return head, body, digest.digest()
 
 
 def generation_path(path: str | os.PathLike[str], generation: int) -> Path:
@@ -178,12 +187,12 @@ def write_backup(
     path = Path(path)
     if isinstance(snapshot, Engine):
         snapshot = snapshot.snapshot()
-    data = encode_backup(snapshot, created=created)
+    parts = _encode_parts(snapshot, created=created)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            f.writelines(parts)
             f.flush()
             os.fsync(f.fileno())
         for g in range(generations - 1, 0, -1):
@@ -266,13 +275,14 @@ def decode_backup(data: bytes, path: str | os.PathLike[str] = "<bytes>") -> Back
         raise BackupError(
             path, "corrupt", f"{size - expected} unexpected bytes after the end ({expected})"
         )
-    if hashlib.sha256(data[:-_DIGEST]).digest() != data[-_DIGEST:]:
+    view = memoryview(data)  # the body is checked and decoded without a copy
+    if hashlib.sha256(view[:-_DIGEST]).digest() != data[-_DIGEST:]:
         raise BackupError(
             path, "corrupt", "checksum mismatch: the file was damaged or altered (SHA-256)"
         )
     try:
         with gc_paused():
-            snapshot = msgpack.unpackb(data[body_start:-_DIGEST], raw=False)
+            snapshot = msgpack.unpackb(view[body_start:-_DIGEST], raw=False)
     except (ValueError, TypeError, msgpack.UnpackException) as exc:
         raise BackupError(path, "corrupt", f"unreadable snapshot ({exc})") from exc
     try:

@@ -507,6 +507,9 @@ def pool_columns(data: Any, table: str, names: Iterable[str]) -> list[list[Any]]
             if table == "statistics" and name not in columns:  # in its definition
                 saved = pool["definitions"][name]
                 found.append([saved[j] for j in columns["definition"]])
+            elif table == "subscriptions" and name == "subscriber":  # in the strings
+                strings = pool["texts"]["strings"]
+                found.append([strings[j] for j in columns[name]])
             else:
                 found.append(columns[name])
         if not all(type(col) is list for col in found) or len({len(c) for c in found}) > 1:
@@ -1313,7 +1316,8 @@ def _model_in(inp: _In, m: Model, d: Mapping[str, Any], version: int) -> None:
     t = _Table(inp, _get(d, "deadlines", dict), "model", "deadlines")
     times = t.ints("time")
     refs = inp.refs
-    devices = list(map(inp.devices.get, map(refs.__getitem__, t.index("device", len(refs)))))
+    device_of = [inp.devices.get(r) for r in refs]  # by ref row: few, met many times
+    devices = list(map(device_of.__getitem__, t.index("device", len(refs))))
     kinds = t.names("kind", _KINDS)
     conns = t.strs("conn")
     starts = t.ints("start")
@@ -2188,8 +2192,18 @@ def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
             else out.value(v, f"subscription ({s.subscriber!r}, {s.ref_id!r})")
             for s, v in zip(subs, last_values, strict=True)
         ]
+    # subscribers and string ref id items: a table of the distinct strings
+    # and row numbers into it (a few clients, a few id schemes: written,
+    # read and hashed once each)
+    strings = dict.fromkeys(subscribers)
+    text_ids = _STR.issuperset(map(type, ref_ids))
+    if text_ids:
+        strings.update(dict.fromkeys(ref_ids))
+    text_rows = {text: row for row, text in enumerate(strings)}
+    if text_ids:
+        ref_ids = list(map(text_rows.__getitem__, ref_ids))
     sub_cols = {
-        "subscriber": subscribers,
+        "subscriber": list(map(text_rows.__getitem__, subscribers)),
         "ref_id_n": id_shapes,
         "ref_id": ref_ids,
         "stat": list(map(stat_ids.__getitem__, owners)),
@@ -2267,6 +2281,7 @@ def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
         "shared": shared_cols,
         "entries": entries,
         "subscriptions": sub_cols,
+        "texts": {"strings": list(strings), "ref_ids": text_ids},
         # a target's kinds come from iterating a mask (a frozenset): their order
         # means nothing, and is written sorted so that the output is canonical
         "by_target": {
@@ -3605,7 +3620,15 @@ def _pool_in_v2(
     n_aggs = len(aggs)
     # -- subscriptions' columns first: they decide which statistics are kept --
     su = _Table(inp, _get(d, "subscriptions", dict), "pool", "subscriptions")
-    subscribers = su.strs("subscriber")
+    inp.at("pool", "texts")
+    texts = _get(d, "texts", dict)
+    strings = _get(texts, "strings", list)
+    if not _STR.issuperset(map(type, strings)):
+        raise TypeError("strings: expected strings")
+    text_ids = texts["ref_ids"]
+    if type(text_ids) is not bool:
+        raise TypeError(f"ref_ids: expected true or false, found {text_ids!r}")
+    subscribers = list(map(strings.__getitem__, su.index("subscriber", len(strings))))
     st = _Table(inp, _get(d, "statistics", dict), "pool", "statistics")
     objects = st.index("object", len(refs))
     n_stats = len(objects)
@@ -3613,7 +3636,7 @@ def _pool_in_v2(
     sub_settings = su.index("settings", len(settings_table))
     sub_names = su.strs("stat_type", nullable=True)
     next_sends = su.ints("next_send")
-    ref_ids = _ref_ids_in(su)
+    ref_ids = _ref_ids_in(su, strings if text_ids else None)
     last_values = su.column("last_value")
     if not _NUMBERS.issuperset(map(type, last_values)):
         last_values = list(last_values)
@@ -3983,13 +4006,25 @@ def _pool_in_v2(
     return plan
 
 
-def _ref_ids_in(t: _Table) -> list[Any]:
-    """Subscriptions' ref ids from their shapes and items (see the writer)."""
+def _ref_ids_in(t: _Table, strings: list[str] | None) -> list[Any]:
+    """Subscriptions' ref ids from their shapes and items (see the writer);
+    ``strings``: the items are row numbers into it."""
     shapes = t.ints("ref_id_n")
     if shapes and (min(shapes) < -2):
         t.inp.at(*t.path, "ref_id_n", next(j for j, k in enumerate(shapes) if k < -2))
         raise ValueError("expected -2, -1 or a tuple length")
     low, high = min(shapes, default=-1), max(shapes, default=-1)
+    if strings is not None:  # flat ids of strings
+        if low < -1 or (low == -1 and high >= 0):
+            raise ValueError("ids written as strings must be all strings or all flat tuples")
+        total = len(shapes) if low == -1 else sum(shapes)
+        items = list(map(strings.__getitem__, t.index("ref_id", len(strings), total)))
+        if low == -1:
+            return items
+        if low == high:
+            return list(zip(*[iter(items)] * low, strict=True)) if low else [()] * len(shapes)
+        it = iter(items)
+        return [tuple(itertools.islice(it, k)) for k in shapes]
     if low == high == -1:  # every one a str or an int
         items = t.column("ref_id")
         if not _ATOMS.issuperset(map(type, items)):

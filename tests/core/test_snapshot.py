@@ -741,7 +741,7 @@ def _duplicate_subscription(d: dict[str, Any]) -> None:
         ),
         (
             lambda d: d["pool"]["subscriptions"]["ref_id"].__setitem__(0, {"a": 1}),
-            r"^pool\.subscriptions\.ref_id\[0\]: TypeError: expected a string or an integer",
+            r"^pool\.subscriptions\.ref_id\[0\]: TypeError: expected an integer, found \{",
         ),
         (
             lambda d: d["pool"]["resets"].append(-1),
