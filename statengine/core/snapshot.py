@@ -27,19 +27,36 @@ What a snapshot holds (format ``statengine-snapshot``, version
     interactions, capacity, ready state and reasons; the configuration of
     agents added by ``AgentAdded``), agents removed by ``AgentRemoved``,
     places, group memberships, the calls table, interactions, the stuck-call
-    deadlines, and what an interrupted (strict, refused) event left queued.
+    deadlines (columns, in sequence order), and what an interrupted (strict,
+    refused) event left queued.
 ``pool``
-    every statistic (object, stat type as ``StatType.to_definition()``,
-    profile, time ranges, filter as its canonical text, aggregates' full
-    state, next reset, last request, validity), the routing indexes (which
-    aggregates an object, a member, a group or an *open durable action* feeds),
-    the reset / periodical / expiry schedules and the subscriptions
-    (subscriber, ref id, the stat type name it was opened under, notification
-    settings, last value sent, next send). Statistics, aggregates and
-    subscriptions are many, so they are rows (lists) whose field names are
-    written once, in ``pool.schemas``; definitions (stat types, profiles,
-    filters, ranges, masks, notification settings) are tables the rows point
-    into.
+    every statistic (object, definition: stat type as
+    ``StatType.to_definition()``, profile, time ranges, filter as its
+    canonical text; its aggregates, next reset, last request, validity), the
+    aggregates' full state, the shared sums (per status, per action kind) and
+    which statistics read them, the routing entries and indexes (which
+    aggregates or shared sums an object, a member, a group or an *open
+    durable action* feeds), the reset / periodical / expiry schedules and the
+    subscriptions (subscriber, ref id, the stat type name it was opened
+    under, notification settings, last value sent, next send).
+
+    Version 2 writes the pool as **tables of columns**: a table is a mapping
+    of column name -> list, one value per row (statistics, one table per
+    aggregate class, entries, subscriptions...); a variable number of items
+    per row (an aggregate's open items, tracked members...) is a count column
+    plus flat columns holding every row's items one after the other. Columns
+    are built and read whole (list comprehensions, ``map``, ``zip``) and
+    checked whole (types and row-number ranges at C speed, the first bad cell
+    named when a check fails), and msgpack writes a list of integers much
+    faster than as many small lists: a pool of 75,000 statistics is written
+    and read back in well under a second each (``benchmarks/README.md``).
+    Every object that others hold is written **once, by identity**, and
+    referred to by row number: an aggregate two statistics hold, the shared
+    sums many statistics read, a routing entry several indexes list; a
+    restore re-creates the sharing. Definitions (stat types, profiles,
+    filters, ranges, masks, notification settings, media) and the strings of
+    subscribers and ref ids are small tables the rows point into. Version 1
+    (rows, ``pool.schemas``) is still read.
 ``pending``
     (only after a strict ``feed`` was refused) what the stuck-call guard did
     just before, which the next ``feed`` / ``advance`` returns.
@@ -97,11 +114,13 @@ Restoring (:func:`restore_engine`):
   one is a :class:`SnapshotError` naming the path in the data.
 
 Every malformed or inconsistent input raises :class:`SnapshotError` whose
-message starts with the path in the data (``pool.statistics[12].aggregates[0]``);
-a snapshot of a newer version is refused, naming both versions.
+message starts with the path in the data (``pool.aggregates.status.n[12]``,
+``pool.statistics[12].aggregates[0]`` in version 1); a snapshot of a newer
+version is refused, naming both versions.
 
 Cost: both directions are linear in the pool; the cyclic garbage collector
-is paused while the tree or the engine is built (:func:`gc_paused`).
+is paused while the tree or the engine is built, and what was built is then
+moved to the oldest generation without being walked (:func:`gc_paused`).
 ``python -m benchmarks throughput`` measures both on a large pool
 (figures in ``benchmarks/README.md``).
 """
@@ -1335,10 +1354,11 @@ def _model_in(inp: _In, m: Model, d: Mapping[str, Any], version: int) -> None:
 # ==========================================================================
 #
 # Statistics, aggregates and subscriptions are many (tens of thousands), so
-# they are written as rows (lists) whose field names are given once, in the
-# snapshot's ``pool.schemas``: compact, quick to read, and still
-# self-describing (a reader maps the names it knows, and a later version may
-# add fields an older snapshot simply lacks).
+# version 2 writes them as tables of named columns (module docstring): quick
+# to write and read whole, and still self-describing (a reader takes the
+# columns it knows; a later version may add columns an older snapshot
+# lacks). Version 1 wrote rows whose field names were given once, in
+# ``pool.schemas`` (read by ``_pool_in_v1``).
 
 #: The fields of each aggregate class that are plain integers (or None),
 #: written as they are; the others are handled one by one below. A new slot
@@ -1496,9 +1516,13 @@ def _known_slots(cls: type) -> set[str]:
 
 
 #: The fields of every class whose state a snapshot saves (or rebuilds from
-#: the configuration and the definitions). A class that gains a field makes
-#: :func:`snapshot_engine` refuse to run until the field is saved here and
-#: listed: no state is ever silently lost. Checked once per process.
+#: the configuration and the definitions, or leaves empty: the pool's caches
+#: ``_by_member_status``, ``_routes``, ``_next_resets`` and a shared sums'
+#: ``watch`` are rebuilt on first use). A class that gains a field makes
+#: :func:`snapshot_engine` (and :func:`restore_engine`, which builds
+#: statistics, subscriptions and routing entries field by field) refuse to
+#: run until the field is saved here and listed: no state is ever silently
+#: lost. Checked once per process.
 _KNOWN_FIELDS: dict[type, frozenset[str]] = {
     cls: frozenset(names.split())
     for cls, names in {
