@@ -3722,11 +3722,13 @@ def _pool_in_v2(
     stats: list[Statistic | None] = []
     restarts: dict[int, _Restart] = {}
     stat_table = pool.stats
-    # validity index (Pool._index_validity): statistics by object, and the
-    # switch- and tenant-wide ones, whose scope is every device
-    by_object = pool._by_object
-    wide = pool._wide
+    # the validity index (Pool._index_validity): statistics by object, and
+    # the switch- and tenant-wide ones, whose scope is every device; gathered
+    # by ref row (an int key), in statistic order
+    of_ref: dict[int, list[Statistic]] = {}
     wide_refs = {i for i, r in enumerate(refs) if r.type in _WIDE_TYPES}
+    wide: list[Statistic] = []
+    special = set(extra_of) | set(terms_of)
     new = object.__new__
     set_frozen = object.__setattr__
     main_aggs = list(map(aggs.__getitem__, main_c))
@@ -3782,21 +3784,29 @@ def _pool_in_v2(
         stat.changes_subscriptions = 0
         stat.time_varying = res.time_varying
         stat.valid = valid
-        if res.derived or i in extra_of or i in terms_of:
+        if res.derived or i in special:
             path[2] = i
             for role, agg in extra_of.get(i, ()):
                 stat.extra[role] = agg
             if res.derived or i in terms_of:
                 _finish_statistic(pool, stat, terms_of.get(i, []))
         if not res.state:
-            of_object = by_object.get(obj)
-            if of_object is None:
-                by_object[obj] = [stat]
+            same = of_ref.get(obj_i)
+            if same is None:
+                of_ref[obj_i] = [stat]
             else:
-                of_object.append(stat)
+                same.append(stat)
             if obj_i in wide_refs:
-                wide[stat] = None
+                wide.append(stat)
         stats.append(stat)
+    by_object = pool._by_object
+    for obj_i, same in of_ref.items():
+        listed = by_object.get(refs[obj_i])
+        if listed is None:
+            by_object[refs[obj_i]] = same
+        else:
+            listed += same
+    pool._wide.update(dict.fromkeys(wide))
     kept = [s for s in stats if s is not None]
     stat_table.update(zip([s.key for s in kept], kept, strict=True))
     inp.at("pool", "statistics")
