@@ -246,8 +246,9 @@ class Pool:
     _next_resets: dict[tuple[TimeProfile, tzinfo, int], int | None] = attrs.field(factory=dict)
     #: events and time steps processed (see ``_shared``)
     _epoch: int = 0
-    #: whether SUMMED status statistics read shared per-status sums
-    share_sums: bool = False
+    #: whether statistics read shared sums where they can (docs/semantics.md §3.5;
+    #: False: one aggregate per statistic, for comparison)
+    share_sums: bool = True
 
     # ------------------------------------------------------------------
     # Subscriptions
