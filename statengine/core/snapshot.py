@@ -524,13 +524,13 @@ def pool_columns(data: Any, table: str, names: Iterable[str]) -> list[list[Any]]
         found = []
         for name in names:
             if table == "statistics" and name not in columns:  # in its definition
-                saved = pool["definitions"][name]
-                found.append([saved[j] for j in columns["definition"]])
+                saved = _expand(pool["definitions"][name])
+                found.append([saved[j] for j in _expand(columns["definition"])])
             elif table == "subscriptions" and name == "subscriber":  # in the strings
                 strings = pool["texts"]["strings"]
-                found.append([strings[j] for j in columns[name]])
+                found.append([strings[j] for j in _expand(columns[name])])
             else:
-                found.append(columns[name])
+                found.append(_expand(columns[name]))
         if not all(type(col) is list for col in found) or len({len(c) for c in found}) > 1:
             raise TypeError(f"{table}: expected columns of equal length")
         return found
@@ -1065,7 +1065,7 @@ def _model_out(out: _Out, m: Model) -> dict[str, Any]:
         "groups": groups,
         "calls": calls,
         "interactions": interactions,
-        "deadlines": deadlines,
+        "deadlines": _compact(deadlines),
     }
 
 
@@ -1761,17 +1761,17 @@ def _stat_filter(stat: Statistic, entries: Mapping[int, _Entry], pool: Pool) -> 
 
 def _fields_getter(names: tuple[str, ...]) -> Callable[[list[Any]], tuple[list[Any], ...]]:
     """A function giving, for a list of objects, one list per field of
-    ``names``: a list comprehension per field, whose attribute load the
-    interpreter specializes for the slots of the class it meets (about half
-    the cost of ``attrgetter``, which looks every attribute up by name).
-    The field names come from this module's tables, never from the data."""
-    if not all(name.isidentifier() for name in names):
-        raise InternalError(f"not field names: {names}")
-    body = "".join(f"[o.{name} for o in objs], " for name in names)
-    namespace: dict[str, Any] = {}
-    exec(f"def fields(objs):\n    return ({body})\n", namespace)
-    getter: Callable[[list[Any]], tuple[list[Any], ...]] = namespace["fields"]
-    return getter
+    ``names``: one ``attrgetter`` call an object (in C), transposed by
+    ``zip`` (in C), instead of a Python loop per field."""
+    getter = attrgetter(*names) if len(names) > 1 else (lambda o: (getattr(o, names[0]),))
+    width = len(names)
+
+    def fields(objs: list[Any]) -> tuple[list[Any], ...]:
+        if not objs:
+            return tuple([] for _ in range(width))
+        return tuple(map(list, zip(*map(getter, objs), strict=True)))
+
+    return fields
 
 
 _STAT_SCALARS = ("opened", "next_reset", "last_requested", "valid")
@@ -1836,6 +1836,37 @@ def _shared_key(
             None if flt is None else flt.canonical(),
         )
     return (obj, subject, canonical, tz, opened, epoch)
+
+
+#: values a column may be written as repeated (immutable atoms)
+_REPEATABLE = frozenset({type(None), bool, int, str})
+#: the shortest column written as one repeated value
+_MIN_REPEAT = 64
+
+
+def _compact(cols: dict[str, Any]) -> dict[str, Any]:
+    """Write each column whose values are all the same atom (an open time,
+    a flag, a null...: a quarter of a large pool's cells) as
+    ``{"repeat": value, "n": count}``: nothing to encode, decode or check but
+    one value. ``last_value`` columns mix ints and floats (1 == 1.0) and are
+    left as they are; the other columns hold one type each."""
+    for name, col in cols.items():
+        if (
+            type(col) is list
+            and len(col) >= _MIN_REPEAT
+            and name != "last_value"
+            and type(first := col[0]) in _REPEATABLE
+            and all(map(operator.eq, col, itertools.repeat(first)))
+        ):
+            cols[name] = {"repeat": first, "n": len(col)}
+    return cols
+
+
+def _expand(col: Any) -> Any:
+    """A column as a list, whichever way it was written (:func:`_compact`)."""
+    if type(col) is dict:
+        return [col["repeat"]] * col["n"]
+    return col
 
 
 def _present(values: Iterable[Any]) -> list[bool]:
@@ -2280,7 +2311,7 @@ def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
     if pool._expiry:  # sorted by (last request, sequence number)
         key_ids = {id(s.key): i for i, s in enumerate(stats)}
         expiry = [key_ids[id(key)] for _, _, key in pool._expiry if id(key) in key_ids]
-    return {
+    result: dict[str, Any] = {
         "keep": pool.keep,
         "granularity": pool.granularity,
         "share_sums": pool.share_sums,
@@ -2369,6 +2400,14 @@ def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
         "expiry": expiry,
         "dirty": [stat_ids[s] for s in pool._dirty if s in stat_ids],
     }
+    for name, table in result.items():  # the tables of columns (read by _Table)
+        if type(table) is dict and name != "texts":
+            _compact(table)
+            if name == "aggregates":
+                for columns in table.values():
+                    if type(columns) is dict:
+                        _compact(columns)
+    return result
 
 
 # -- restoring the pool --------------------------------------------------------
@@ -3061,13 +3100,22 @@ class _Table:
         self.path = path
         #: rows, from the first column read unless given
         self.n: int | None = None
+        #: the columns written as one repeated value (checked once)
+        self.repeated: set[str] = set()
 
     def column(self, name: str, n: int | None = None) -> list[Any]:
         """A column of ``n`` values (None: the table's row count; ``_ANY``:
-        any number)."""
+        any number); one written as ``{"repeat": value, "n": count}``
+        (:func:`_compact`) comes back as a list."""
         self.inp.at(*self.path, name)
         col = self.data[name]
-        if type(col) is not list:
+        if type(col) is dict:
+            value, count = col["repeat"], col["n"]
+            if type(value) not in _REPEATABLE or type(count) is not int or count < 0:
+                raise TypeError(f"expected a repeated str, int, bool or null, found {col!r}")
+            col = [value] * count
+            self.repeated.add(name)
+        elif type(col) is not list:
             raise TypeError(f"expected a list, found {_kind(col)}")
         if n == _ANY:
             return col
@@ -3085,17 +3133,21 @@ class _Table:
                 self.inp.at(*self.path, name, i)
                 raise TypeError(f"expected {what}, found {v!r}")
 
+    def _checked(self, name: str, col: list[Any]) -> list[Any]:
+        """The values to check: one of a repeated column, else all."""
+        return col[:1] if name in self.repeated else col
+
     def ints(self, name: str, n: int | None = None, *, nullable: bool = False) -> list[Any]:
         col = self.column(name, n)
         kinds = _INTS if nullable else _INT
-        if not kinds.issuperset(map(type, col)):
+        if not kinds.issuperset(map(type, self._checked(name, col))):
             self._first_bad(name, col, kinds, "an integer or null" if nullable else "an integer")
         return col
 
     def counts(self, name: str, n: int | None = None) -> list[int]:
         """How many flat items each row has (integers >= 0)."""
         col = self.ints(name, n)
-        if col and min(col) < 0:
+        if col and min(self._checked(name, col)) < 0:
             self.inp.at(*self.path, name, next(i for i, v in enumerate(col) if v < 0))
             raise ValueError(f"expected a count, found {min(col)}")
         return col
@@ -3105,7 +3157,9 @@ class _Table:
     ) -> list[Any]:
         """Row numbers into a table of ``size`` rows."""
         col = self.ints(name, n, nullable=nullable)
-        values = [v for v in col if v is not None] if nullable else col
+        values = self._checked(name, col)
+        if nullable:
+            values = [v for v in values if v is not None]
         if values and (min(values) < 0 or max(values) >= size):
             i, v = next((i, v) for i, v in enumerate(col) if v is not None and not 0 <= v < size)
             self.inp.at(*self.path, name, i)
@@ -3114,21 +3168,24 @@ class _Table:
 
     def bools(self, name: str, n: int | None = None) -> list[bool]:
         col = self.column(name, n)
-        if not _BOOL.issuperset(map(type, col)):
+        if not _BOOL.issuperset(map(type, self._checked(name, col))):
             self._first_bad(name, col, _BOOL, "true or false")
         return col
 
     def strs(self, name: str, n: int | None = None, *, nullable: bool = False) -> list[Any]:
         col = self.column(name, n)
         kinds = _STRS if nullable else _STR
-        if not kinds.issuperset(map(type, col)):
+        if not kinds.issuperset(map(type, self._checked(name, col))):
             self._first_bad(name, col, kinds, "a string or null" if nullable else "a string")
         return col
 
     def names(self, name: str, members: Mapping[str, Any], n: int | None = None) -> list[Any]:
         """Names of enum members (ActionKind, Status...), as the members."""
         col = self.strs(name, n)
-        found = list(map(members.get, col))
+        if name in self.repeated and col:
+            found = [members.get(col[0])] * len(col)
+        else:
+            found = list(map(members.get, col))
         if None in found:
             i = found.index(None)
             self.inp.at(*self.path, name, i)
