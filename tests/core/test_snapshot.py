@@ -347,6 +347,34 @@ def test_mixed_ref_ids_come_back_as_they_were() -> None:
     assert b.snapshot() == data
 
 
+def test_columns_of_one_repeated_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A column whose values are all the same atom is written once, as
+    ``{"repeat": value, "n": count}`` (large pools only: lowered here), read
+    back as the column, and checked like one."""
+    monkeypatch.setattr(snap, "_MIN_REPEAT", 2)
+    center, rest, a, _ = build(5, 900, 0.5, 0.0, share=True)
+    data = round_trip(a.snapshot())
+    repeated = [
+        f"{name}.{column}"
+        for name, table in data["pool"].items()
+        if isinstance(table, dict)
+        for column, values in table.items()
+        if isinstance(values, dict) and "repeat" in values
+    ]
+    assert "statistics.valid" in repeated or "statistics.opened" in repeated, repeated
+    b = Engine.restore(center, data, profile=PROFILE)
+    assert b.snapshot() == data
+    same_state(a, b)
+    for event in rest[:300]:
+        assert a.feed(event) == b.feed(event)
+    column = repeated[0].split(".")
+    data["pool"][column[0]][column[1]]["repeat"] = [1]
+    with pytest.raises(
+        SnapshotError, match=rf"^pool\.{column[0]}\.{column[1]}: TypeError: expected a"
+    ):
+        Engine.restore(center, data, profile=PROFILE)
+
+
 def test_tuple_ref_ids_come_back_as_tuples() -> None:
     center = make_center(agents=2, queues=1)
     a = Engine(center, profile=PROFILE, now=T0)
