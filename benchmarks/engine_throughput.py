@@ -299,6 +299,8 @@ _ROWS = (
 def _cell(value: Any, unit: str) -> str:
     if value is None:
         return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     text = f"{value:,}" if isinstance(value, int | float) else str(value)
     return f"{text} {unit}".rstrip()
 
