@@ -3981,24 +3981,37 @@ def _pool_in_v2(
         strict=True,
     )
     shared_list: list[_Shared | None] = []
+    counters_table = pool._counters
+    shared_of = pool._shared_of
+    canonical: dict[int, Any] = {}  # by id(profile): what a shared key holds of it
+    new = object.__new__
+    # built field by field, as statistics are (check_fields() guards the fields)
     for j, (r, subject, opened, epoch, action, c, m, f, kinds, readers) in enumerate(shared_rows):
         if not readers:  # every statistic reading them was dropped
             shared_list.append(None)
             continue
-        inp.at("pool", "shared", j)
         first = readers[0]
+        profile = first.profile
+        canon = canonical.get(id(profile))
+        if canon is None:
+            canon = canonical[id(profile)] = profile.canonical()
         sums: Any = action_sums[c] if action else status_sums[c]
         flt = None if f is None else filters_now[f]
         m_set = None if m is None else media[m]
-        key = _shared_key(
-            refs[r], subject, first.profile.canonical(), first.tz, opened, epoch, action, m_set, flt
-        )
-        if key in pool._counters or sums in pool._shared_of:
+        key = _shared_key(refs[r], subject, canon, first.tz, opened, epoch, action, m_set, flt)
+        if key in counters_table or sums in shared_of:
+            inp.at("pool", "shared", j)
             raise inp.fail("shared sums are saved twice")
-        sh = pool._counters[key] = _Shared(
-            key=key, counters=sums, stats=readers, media=m_set, filter=flt, kinds=set(kinds)
-        )
-        pool._shared_of[sums] = sh
+        sh = new(_Shared)
+        sh.key = key
+        sh.counters = sums
+        sh.stats = readers
+        sh.watch = None
+        sh.media = m_set
+        sh.filter = flt
+        sh.kinds = set(kinds)
+        counters_table[key] = sh
+        shared_of[sums] = sh
         shared_list.append(sh)
     shared_at: Callable[[int], _Shared | None] = shared_list.__getitem__
     for name, column, sums_of in (

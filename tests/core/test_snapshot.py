@@ -319,15 +319,16 @@ def test_shared_sums_are_shared_again_after_a_restore() -> None:
 
 
 def test_restored_objects_have_every_field() -> None:
-    """The restore builds statistics, subscriptions and routing entries field
-    by field: every attrs field is set (a field added to one of these
+    """The restore builds statistics, subscriptions, routing entries and
+    shared sums field by field: every attrs field is set (a field added to one of these
     classes and missed here fails this test, and check_fields())."""
     center, _, a, _ = build(3, 800, 0.6, 0.0, share=True)
     b = Engine.restore(center, round_trip(a.snapshot()), profile=PROFILE)
     pool = b._pool
     entries = [e for kinds in pool._by_target.values() for lst in kinds.values() for e in lst]
     entries += [e for lst in pool._by_member.values() for e in lst]
-    for objects in (list(pool.stats.values()), list(pool.subscriptions.values()), entries):
+    shared = list(pool._counters.values())
+    for objects in (list(pool.stats.values()), list(pool.subscriptions.values()), entries, shared):
         assert objects
         for obj in objects:
             for field in attrs.fields(type(obj)):
