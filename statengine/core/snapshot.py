@@ -2001,9 +2001,13 @@ def _flat_lists(
 ) -> tuple[list[int], list[int]]:
     """(lengths, row numbers one list after the other) of lists of objects
     written once in a table; ``partial``: some are not in it (left out)."""
-    if partial:
+    flat = list(map(ids.get, itertools.chain.from_iterable(lists)))
+    if None in flat:
+        if not partial:
+            raise InternalError("an index lists an object the pool does not hold")
         lists = [[x for x in lst if x in ids] for lst in lists]
-    return list(map(len, lists)), list(map(ids.__getitem__, itertools.chain.from_iterable(lists)))
+        flat = list(map(ids.__getitem__, itertools.chain.from_iterable(lists)))
+    return list(map(len, lists)), flat  # type: ignore[return-value]
 
 
 def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
