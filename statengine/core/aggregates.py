@@ -602,9 +602,9 @@ class StatusCounters:
             sums.eff_sum = sums.count * at
 
 
-class MaskView:
-    """A statistic's reading of :class:`StatusCounters`: the sums over its
-    mask's statuses, with the read interface of :class:`StatusAggregate`."""
+class _SumsView:
+    """A statistic's reading of shared sums: the sums over the statuses or
+    kinds its mask selects (``selected``, in a fixed order)."""
 
     __slots__ = ("counters", "mask", "selected")
 
@@ -613,23 +613,20 @@ class MaskView:
     filter = None
     time_range = None
 
-    def __init__(self, counters: StatusCounters, mask: Any) -> None:
-        self.counters = counters
-        self.mask = mask
-        #: the statuses of the mask, in a fixed order
-        self.selected = tuple(sorted(mask.statuses, key=lambda s: s.value))
+    counters: Any
+    selected: tuple[Any, ...]
 
-    def _parts(self) -> list[StatusSums]:
+    def _parts(self) -> list[Any]:
         sums = self.counters.sums
-        return [p for s in self.selected if (p := sums.get(s)) is not None]
+        return [p for k in self.selected if (p := sums.get(k)) is not None]
 
     @property
     def opened(self) -> int:
-        return self.counters.opened
+        return int(self.counters.opened)
 
     @property
     def interval_start(self) -> int:
-        return self.counters.interval_start
+        return int(self.counters.interval_start)
 
     @property
     def n(self) -> int:
@@ -644,11 +641,8 @@ class MaskView:
         return sum(p.adj_t for p in self._parts())
 
     def number(self) -> int:
-        """Members in a mask status now (CurrentNumber)."""
+        """Members in a mask status, or items open, now (CurrentNumber)."""
         return sum(p.count for p in self._parts())
-
-    def total_time(self, now: int) -> int:
-        return sum(p.closed + p.count * now - p.eff_sum for p in self._parts())
 
     def current_time(self, now: int) -> int:
         return sum(p.count * now - p.cur_sum for p in self._parts())
@@ -656,6 +650,20 @@ class MaskView:
     def reset(self, at: int) -> None:
         self.counters.reset(at)
 
+
+class MaskView(_SumsView):
+    """A status statistic's reading of :class:`StatusCounters`, with the
+    read interface of :class:`StatusAggregate`."""
+
+    __slots__ = ()
+
+    def __init__(self, counters: StatusCounters, mask: Any) -> None:
+        self.counters = counters
+        self.mask = mask
+        self.selected = tuple(sorted(mask.statuses, key=lambda s: s.value))
+
+    def total_time(self, now: int) -> int:
+        return sum(p.closed + p.count * now - p.eff_sum for p in self._parts())
 
 class KindSums:
     """The running sums of one action kind in :class:`ActionSums` (the
@@ -764,50 +772,23 @@ def _completed(sums: KindSums, start: int, end: int) -> None:
         sums.dmin = d
 
 
-class ActionView:
-    """A statistic's reading of :class:`ActionSums`: the sums over its
-    mask's kinds, with the read interface of :class:`ActionAggregate`."""
+class ActionView(_SumsView):
+    """An action statistic's reading of :class:`ActionSums`, with the read
+    interface of :class:`ActionAggregate`."""
 
-    __slots__ = ("counters", "mask", "selected")
+    __slots__ = ()
 
-    counter = None
-    time_range = None
     starts = None
     conns = None
 
     def __init__(self, counters: ActionSums, mask: Any) -> None:
         self.counters = counters
         self.mask = mask
-        #: the kinds of the mask, in a fixed order
         self.selected = tuple(sorted(mask.actions, key=lambda k: k.value))
-
-    def _parts(self) -> list[KindSums]:
-        sums = self.counters.sums
-        return [p for k in self.selected if (p := sums.get(k)) is not None]
-
-    @property
-    def opened(self) -> int:
-        return self.counters.opened
-
-    @property
-    def interval_start(self) -> int:
-        return self.counters.interval_start
-
-    @property
-    def n(self) -> int:
-        return sum(p.n for p in self._parts())
-
-    @property
-    def adj_n(self) -> int:
-        return sum(p.adj_n for p in self._parts())
 
     @property
     def t_clip(self) -> int:
         return sum(p.t_clip for p in self._parts())
-
-    @property
-    def adj_t(self) -> int:
-        return sum(p.adj_t for p in self._parts())
 
     @property
     def done_n(self) -> int:
@@ -820,13 +801,3 @@ class ActionView:
     @property
     def dmin(self) -> int | None:
         return min((p.dmin for p in self._parts() if p.dmin is not None), default=None)
-
-    def number(self) -> int:
-        """Items open now (CurrentNumber)."""
-        return sum(p.count for p in self._parts())
-
-    def current_time(self, now: int) -> int:
-        return sum(p.count * now - p.cur_sum for p in self._parts())
-
-    def reset(self, at: int) -> None:
-        self.counters.reset(at)
