@@ -182,6 +182,12 @@ class _Shared:
                 dirty[stat] = None
 
 
+def _takes(route: _Entry | _Shared, action: Action) -> bool:
+    """Whether an action is of the route's media and passes its filter."""
+    media, flt = route.media, route.filter
+    return (media is None or action.media.lower() in media) and (flt is None or flt.matches(action))
+
+
 def _is_view(agg: Any) -> bool:
     return type(agg) is MaskView or type(agg) is ActionView
 
@@ -1068,9 +1074,7 @@ class Pool:
             if route_entries:
                 matched: list[_Entry] = []
                 for entry in route_entries:
-                    if (entry.media is None or action.media.lower() in entry.media) and (
-                        entry.filter is None or entry.filter.matches(action)
-                    ):
+                    if _takes(entry, action):
                         entry.agg.start(key, action.start)
                         dirty[entry.stat] = None
                         matched.append(entry)
@@ -1079,9 +1083,7 @@ class Pool:
             if route_shared:
                 matched_sums: list[_Shared] = []
                 for sh in route_shared:
-                    if (sh.media is None or action.media.lower() in sh.media) and (
-                        sh.filter is None or sh.filter.matches(action)
-                    ):
+                    if _takes(sh, action):
                         sh.counters.start(key, action.start)
                         if sh.watch is None or sh.watch:
                             sh.mark(dirty, kind)
@@ -1091,15 +1093,11 @@ class Pool:
             return
         route_entries, route_shared = self._route(action)
         for entry in route_entries:
-            if (entry.media is None or action.media.lower() in entry.media) and (
-                entry.filter is None or entry.filter.matches(action)
-            ):
+            if _takes(entry, action):
                 entry.agg.instant(action)
                 dirty[entry.stat] = None
         for sh in route_shared:
-            if (sh.media is None or action.media.lower() in sh.media) and (
-                sh.filter is None or sh.filter.matches(action)
-            ):
+            if _takes(sh, action):
                 sh.counters.instant(action)
                 if sh.watch is None or sh.watch:  # {}: nobody to tell
                     sh.mark(dirty, kind)
