@@ -1706,8 +1706,11 @@ class _PoolOut:
     def each(self, objects: list[Any], row: Callable[[Any], int | None]) -> list[Any]:
         """``row(x)`` for each of many objects, computed once per distinct
         object (they are few: definitions, masks, ranges...)."""
-        if not any(map(operator.is_not, objects, itertools.repeat(None))):
-            return objects  # all None
+        if not objects:
+            return objects
+        first = objects[0]
+        if all(map(operator.is_, objects, itertools.repeat(first))):  # all one object
+            return [row(first)] * len(objects)
         ids = list(map(id, objects))
         distinct = dict(zip(ids, objects, strict=True))
         found = {k: row(x) for k, x in distinct.items()}
@@ -2227,10 +2230,10 @@ def _pool_out(out: _Out, pool: Pool) -> dict[str, Any]:
     if _ATOMS.issuperset(map(type, ref_ids)):
         id_shapes = [-1] * len(ref_ids)
     elif _TUPLE.issuperset(map(type, ref_ids)) and _ATOMS.issuperset(
-        map(type, itertools.chain.from_iterable(ref_ids))
+        map(type, flat := list(itertools.chain.from_iterable(ref_ids)))
     ):
         id_shapes = list(map(len, ref_ids))
-        ref_ids = list(itertools.chain.from_iterable(ref_ids))
+        ref_ids = flat
     else:
         id_shapes, items = [], []
         for sub, v in zip(subs, ref_ids, strict=True):
