@@ -243,19 +243,10 @@ class ActionAggregate:
             self._completed(start, end)  # type: ignore[arg-type]
 
     def _completed(self, start: int, end: int) -> None:
-        d = end - start
-        self.adj_t += d
-        self.done_n += 1
-        dmax = self.dmax
-        if dmax is None:
-            self.dmax = self.dmin = d
-        elif d > dmax:
-            self.dmax = d
-        elif d < self.dmin:  # type: ignore[operator]
-            self.dmin = d
+        _completed(self, start, end)
         if self.time_range is not None and _in_range(self.time_range, start, end):
             self.range_n += 1
-            self.range_t += d
+            self.range_t += end - start
 
     def reset(self, at: int) -> None:
         """A Growing interval ends at ``at``: history restarts, open items stay."""
@@ -665,6 +656,7 @@ class MaskView(_SumsView):
     def total_time(self, now: int) -> int:
         return sum(p.closed + p.count * now - p.eff_sum for p in self._parts())
 
+
 class KindSums:
     """The running sums of one action kind in :class:`ActionSums` (the
     fields of :class:`ActionAggregate` that add up over kinds)."""
@@ -759,7 +751,8 @@ class ActionSums:
             sums.dmax = sums.dmin = None
 
 
-def _completed(sums: KindSums, start: int, end: int) -> None:
+def _completed(sums: KindSums | ActionAggregate, start: int, end: int) -> None:
+    """A completed item's duration in the sums (ActionAggregate and KindSums alike)."""
     d = end - start
     sums.adj_t += d
     sums.done_n += 1

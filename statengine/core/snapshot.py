@@ -2775,6 +2775,22 @@ def _indexes(ids: Any, n: int) -> list[int]:
     return ids
 
 
+def _pool_head_in(
+    inp: _In, pool: Pool, d: Mapping[str, Any]
+) -> tuple[list[tuple[StatType, bool]], list[TimeProfile], list[Filter]]:
+    """The pool's settings and definition tables, alike in both versions."""
+    inp.at("pool")
+    pool.keep = _int(d["keep"])
+    pool.granularity = _int(d["granularity"])
+    pool._expired = _int(d["expired"])
+    pool._next_tick = _opt_int(d["next_tick"])
+    pool._validity_dirty = bool(d["validity_dirty"])
+    types = _types_in(inp, _get(d, "stat_types", list))
+    profiles = _profiles_in(inp, _get(d, "profiles", list))
+    filters = _filters_in(inp, _get(d, "filters", list))
+    return types, profiles, filters
+
+
 def _pool_in_v1(
     inp: _In,
     engine: Engine,
@@ -2786,15 +2802,7 @@ def _pool_in_v1(
 ) -> _Plan:
     pool = engine._pool
     plan = _Plan()
-    inp.at("pool")
-    pool.keep = _int(d["keep"])
-    pool.granularity = _int(d["granularity"])
-    pool._expired = _int(d["expired"])
-    pool._next_tick = _opt_int(d["next_tick"])
-    pool._validity_dirty = bool(d["validity_dirty"])
-    types = _types_in(inp, _get(d, "stat_types", list))
-    profiles = _profiles_in(inp, _get(d, "profiles", list))
-    filters = _filters_in(inp, _get(d, "filters", list))
+    types, profiles, filters = _pool_head_in(inp, pool, d)
     reader = _PoolIn(inp, d)
     ranges = reader.ranges
     refs = reader.refs
@@ -3663,18 +3671,11 @@ def _pool_in_v2(
 ) -> _Plan:
     pool = engine._pool
     plan = _Plan()
+    # -- definitions and the tables that rows point into ----------------------
+    types, profiles, filters = _pool_head_in(inp, pool, d)
     inp.at("pool")
-    pool.keep = _int(d["keep"])
-    pool.granularity = _int(d["granularity"])
     pool.share_sums = bool(d["share_sums"])
     pool._epoch = _int(d["epoch"])
-    pool._expired = _int(d["expired"])
-    pool._next_tick = _opt_int(d["next_tick"])
-    pool._validity_dirty = bool(d["validity_dirty"])
-    # -- definitions and the tables that rows point into ----------------------
-    types = _types_in(inp, _get(d, "stat_types", list))
-    profiles = _profiles_in(inp, _get(d, "profiles", list))
-    filters = _filters_in(inp, _get(d, "filters", list))
     refs = inp.refs
     inp.at("pool", "masks")
     masks = [Mask.parse(text, Subject(subject)) for text, subject in _get(d, "masks", list)]
