@@ -675,18 +675,9 @@ class Pool:
         kinds = self._target_sums.setdefault(obj, {})
         for kind in sorted(new, key=lambda k: k.value):
             kinds.setdefault(kind, []).append(shared)
-        sums = shared.counters
-        for dev in self._scope_devices(obj):
-            for (kind, conn_id), action in dev.open.items():
-                if kind not in new or (media is not None and action.media.lower() not in media):
-                    continue
-                if flt is not None and not flt.matches(action):
-                    continue
-                if not self._attributed(action, obj):
-                    continue
-                okey = (action.device, kind, conn_id)
-                sums.seed(okey, action.start)
-                self._open_sum_routes.setdefault(okey, []).append(shared)
+        for okey, start in self._open_items(obj, new, shared):
+            shared.counters.seed(okey, start)
+            self._open_sum_routes.setdefault(okey, []).append(shared)
         return shared
 
     def _watch_changed(self, stat: Statistic) -> None:
@@ -734,18 +725,19 @@ class Pool:
         for kind in mask.actions:
             kinds.setdefault(kind, []).append(entry)
         # items already open count for the current categories (DOMAIN §6.3)
-        agg = entry.agg
+        for key, start in self._open_items(obj, mask.actions, entry):
+            entry.agg.seed(key, start)
+            self._open_routes.setdefault(key, []).append(entry)
+
+    def _open_items(
+        self, obj: ObjectRef, kinds: frozenset[ActionKind] | set[ActionKind], route: Any
+    ) -> Iterator[tuple[OpenKey, int]]:
+        """The durable actions open now that a new route to ``obj`` takes:
+        their key and start, for seeding."""
         for dev in self._scope_devices(obj):
             for (kind, conn_id), action in dev.open.items():
-                if kind not in mask.actions or not self._media_ok(entry, action):
-                    continue
-                if entry.filter is not None and not entry.filter.matches(action):
-                    continue
-                if not self._attributed(action, obj):
-                    continue
-                key = (action.device, kind, conn_id)
-                agg.seed(key, action.start)
-                self._open_routes.setdefault(key, []).append(entry)
+                if kind in kinds and _takes(route, action) and self._attributed(action, obj):
+                    yield (action.device, kind, conn_id), action.start
 
     def _register_status(self, entry: _Entry, obj: ObjectRef, subject: Subject, now: int) -> None:
         members = self._status_members(obj, subject)
@@ -829,10 +821,6 @@ class Pool:
                 p.ref.id == action.place for p in self.model.groups[obj].members
             )
         return True
-
-    @staticmethod
-    def _media_ok(entry: _Entry, action: Action) -> bool:
-        return entry.media is None or action.media.lower() in entry.media
 
     # ------------------------------------------------------------------
     # Feeding
